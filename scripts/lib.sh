@@ -1,0 +1,176 @@
+# shellcheck shell=bash
+# Shared by scripts/start, stop, reset and test: installs what the local stack needs and
+# runs one named instance of it (Postgres + the gateway) under .local/<instance>/.
+# Sourced, never executed. Expects INSTANCE, DB_PORT and API_PORT to be set.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DENO_VERSION="2.5.6"
+PG_BIN="/usr/lib/postgresql/15/bin"
+STATE="$ROOT/.local/$INSTANCE"
+PGDATA_DIR="$STATE/db"
+DB_URL="postgresql://postgres:postgres@127.0.0.1:$DB_PORT/postgres"
+API_URL="http://127.0.0.1:$API_PORT"
+
+# Trust the OS store too, so Deno reaches the npm registry behind a TLS-inspecting proxy,
+# as npm does with its cafile.
+export DENO_TLS_CA_STORE="${DENO_TLS_CA_STORE:-system,mozilla}"
+
+log() { printf '\033[1m[lytics:%s]\033[0m %s\n' "$INSTANCE" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+is_root() { [ "$(id -u)" = "0" ]; }
+
+# Postgres refuses to run as root, so as root everything database-side runs as `postgres`.
+as_pg() {
+  if is_root; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# --- installation -----------------------------------------------------------------------
+
+ensure_deno() {
+  local bin="$ROOT/.tools/node_modules/@deno/linux-x64-glibc/deno"
+  if [ ! -x "$bin" ] || ! "$bin" --version 2>/dev/null | grep -q "deno $DENO_VERSION"; then
+    command -v npm >/dev/null || die "npm is required to install Deno (install Node.js 20+)"
+    log "installing deno $DENO_VERSION from npm into .tools/"
+    mkdir -p "$ROOT/.tools"
+    npm install --silent --no-save --no-audit --no-fund --prefix "$ROOT/.tools" "deno@$DENO_VERSION" >/dev/null 2>&1 \
+      || die "npm install deno@$DENO_VERSION failed"
+  fi
+  # The npm package picks a platform binary; fall back to its launcher elsewhere.
+  if [ -x "$bin" ]; then DENO="$bin"; else DENO="$ROOT/.tools/node_modules/.bin/deno"; fi
+  export DENO
+}
+
+ensure_system_packages() {
+  local missing=()
+  [ -x "$PG_BIN/postgres" ] || missing+=(postgresql-15)
+  [ -f /usr/share/postgresql/15/extension/pg_cron.control ] || missing+=(postgresql-15-cron)
+  [ -f /usr/share/postgresql/15/extension/pgtap.control ] || missing+=(postgresql-15-pgtap)
+  command -v pg_prove >/dev/null || missing+=(libtap-parser-sourcehandler-pgtap-perl)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if is_root && command -v apt-get >/dev/null; then
+    log "installing ${missing[*]} with apt-get"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    die "missing packages: ${missing[*]} (install them with: sudo apt-get install ${missing[*]})"
+  fi
+}
+
+# --- postgres ---------------------------------------------------------------------------
+
+pg_running() { as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; }
+
+init_cluster() {
+  [ -f "$PGDATA_DIR/PG_VERSION" ] && return 0
+  log "creating a Postgres cluster in ${PGDATA_DIR#"$ROOT"/}"
+  mkdir -p "$PGDATA_DIR"
+  local pwfile="$STATE/pwfile"
+  echo postgres >"$pwfile"
+  if is_root; then chown -R postgres: "$STATE"; fi
+  as_pg "$PG_BIN/initdb" -D "$PGDATA_DIR" -U postgres --pwfile="$pwfile" \
+    --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+  rm -f "$pwfile"
+  cat >>"$PGDATA_DIR/postgresql.conf" <<CONF
+# --- lytics local stack ---
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$STATE'
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'postgres'
+max_connections = 200
+shared_buffers = 512MB
+work_mem = 32MB
+maintenance_work_mem = 512MB
+fsync = ${PG_FSYNC:-on}
+synchronous_commit = ${PG_SYNC_COMMIT:-on}
+log_min_messages = warning
+CONF
+}
+
+start_db() {
+  init_cluster
+  if pg_running; then return 0; fi
+  log "starting Postgres on port $DB_PORT"
+  as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -o "-p $DB_PORT" -l "$PGDATA_DIR/server.log" -w start >/dev/null \
+    || { tail -20 "$PGDATA_DIR/server.log" >&2; die "Postgres did not start"; }
+}
+
+stop_db() {
+  if [ -f "$PGDATA_DIR/PG_VERSION" ] && pg_running; then
+    log "stopping Postgres"
+    as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null
+  fi
+}
+
+psql_db() { PGOPTIONS="-c client_min_messages=warning" PGPASSWORD=postgres psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$DB_PORT" -U postgres -d postgres "$@"; }
+
+# Applies local/db/bootstrap.sql, then every migration not yet recorded, each in its own
+# transaction together with its history row, like `supabase db push`.
+migrate() {
+  psql_db -f "$ROOT/local/db/bootstrap.sql" >/dev/null
+  local file version name
+  for file in "$ROOT"/supabase/migrations/*.sql; do
+    [ -e "$file" ] || continue
+    name="$(basename "$file" .sql)"
+    version="${name%%_*}"
+    if [ "$(psql_db -tA -c "select 1 from supabase_migrations.schema_migrations where version = '$version'")" = "1" ]; then
+      continue
+    fi
+    log "applying migration $name"
+    psql_db -1 -f "$file" \
+      -c "insert into supabase_migrations.schema_migrations (version, name) values ('$version', '${name#*_}')" >/dev/null
+  done
+}
+
+seed() {
+  [ -f "$ROOT/supabase/seed.sql" ] || return 0
+  log "loading supabase/seed.sql"
+  psql_db -1 -f "$ROOT/supabase/seed.sql" >/dev/null
+}
+
+# --- gateway ----------------------------------------------------------------------------
+
+gateway_pid() { cat "$STATE/gateway.pid" 2>/dev/null || true; }
+
+gateway_running() {
+  local pid
+  pid="$(gateway_pid)"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+start_gateway() {
+  if gateway_running; then return 0; fi
+  log "starting the gateway on port $API_PORT"
+  (
+    cd "$ROOT"
+    LYTICS_STATE_DIR="$STATE" API_PORT="$API_PORT" SUPABASE_DB_URL="$DB_URL" \
+      nohup "$DENO" run --allow-all --quiet local/gateway/main.ts >"$STATE/gateway.log" 2>&1 &
+    echo $! >"$STATE/gateway.pid"
+  )
+  local i
+  for i in $(seq 1 300); do
+    if curl -fsS "$API_URL/auth/v1/health" >/dev/null 2>&1; then return 0; fi
+    gateway_running || break
+    sleep 0.2
+  done
+  tail -30 "$STATE/gateway.log" >&2
+  die "the gateway did not come up"
+}
+
+stop_gateway() {
+  local pid
+  pid="$(gateway_pid)"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    log "stopping the gateway"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  rm -f "$STATE/gateway.pid"
+}
+
+# Keys are generated by the gateway on first start and kept in the state dir.
+print_env() {
+  "$DENO" run --allow-read --quiet "$ROOT/local/gateway/print-env.ts" "$STATE" "$API_URL" "$DB_URL"
+}

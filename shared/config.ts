@@ -1,0 +1,89 @@
+/**
+ * Environment, read and validated once per isolate.
+ *
+ * Every function shares the base settings below; a function with settings of its own
+ * (OAuth client ids, the OpenAI key) extends `baseConfigSchema` and calls `readConfig`.
+ */
+import { z } from 'zod'
+
+const url = z.url({ protocol: /^https?$/ })
+const csv = z.string().transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+
+/** Settings every function needs. */
+export const baseConfigSchema = z.object({
+  SUPABASE_URL: url,
+  /** Direct connection; the CLI and the platform provide it. */
+  SUPABASE_DB_URL: z.string().min(1).optional(),
+  /** Overrides SUPABASE_DB_URL, e.g. the Supavisor transaction pooler on port 6543. */
+  DATABASE_URL: z.string().min(1).optional(),
+  /** Inline JWKS (the CLI sets it locally); the remote JWKS is used otherwise. */
+  SUPABASE_JWKS: z.string().optional(),
+  /** JSON object of secret API keys, e.g. {"default":"sb_secret_..."}. */
+  SUPABASE_SECRET_KEYS: z.string().optional(),
+  /** Legacy service_role JWT-style key, still accepted by the service guard. */
+  SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
+  /** Legacy HS256 signing secret, for projects not yet on asymmetric keys. */
+  LEGACY_JWT_SECRET: z.string().min(32).optional(),
+  /** Expected `iss`; defaults to SUPABASE_URL + /auth/v1. */
+  JWT_ISSUER: z.string().optional(),
+  /** Comma-separated origins allowed by CORS; `*` allows any. */
+  ALLOW_ORIGINS: csv.default(['*']),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(20).default(4),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+})
+
+export type BaseConfig = z.infer<typeof baseConfigSchema>
+
+/** Raised when the environment is incomplete; names the variables, never their values. */
+export class ConfigError extends Error {
+  constructor(readonly variables: string[], detail: string) {
+    super(`invalid configuration: ${detail}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/**
+ * Parses an environment with `schema`, throwing a ConfigError that names what is wrong.
+ *
+ * @example
+ * const config = readConfig(baseConfigSchema.extend({ OPENAI_API_KEY: z.string() }))
+ */
+export function readConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string> = Deno.env.toObject(),
+): z.infer<S> {
+  const parsed = schema.safeParse(env)
+  if (!parsed.success) {
+    const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))]
+    const detail = parsed.error.issues
+      .map((i) => `${String(i.path[0])}: ${i.input === undefined ? 'missing' : i.message}`)
+      .join('; ')
+    throw new ConfigError(names, detail)
+  }
+  return parsed.data
+}
+
+const parsedOnce = new WeakMap<z.ZodType, unknown>()
+
+/**
+ * The environment parsed with `schema`, memoized per isolate. Lazy, so a function whose
+ * environment is incomplete still boots and can say what is missing on `/health/ready`.
+ */
+export function configOf<S extends z.ZodType>(schema: S): z.infer<S> {
+  if (!parsedOnce.has(schema)) parsedOnce.set(schema, readConfig(schema))
+  return parsedOnce.get(schema) as z.infer<S>
+}
+
+/** The base configuration of this isolate. */
+export function config(): BaseConfig {
+  return configOf(baseConfigSchema)
+}
+
+/** Names of required or malformed variables, for `/health/ready` (never values). */
+export function configProblems(schema: z.ZodType = baseConfigSchema): string[] {
+  const parsed = schema.safeParse(Deno.env.toObject())
+  const names = parsed.success ? [] : parsed.error.issues.map((i) => String(i.path[0]))
+  const env = Deno.env.toObject()
+  if (!env.SUPABASE_DB_URL && !env.DATABASE_URL) names.push('SUPABASE_DB_URL')
+  return [...new Set(names)]
+}

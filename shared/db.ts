@@ -1,0 +1,66 @@
+/**
+ * One postgres.js client per isolate, and the two ways to use it:
+ * `asUser` (RLS decides what the caller sees) and `asService` (trusted server work).
+ */
+import postgres from 'postgres'
+import { config } from './config.ts'
+import type { JWTClaims } from './auth.ts'
+
+export type Sql = postgres.Sql
+export type Tx = postgres.TransactionSql
+
+let client: Sql | undefined
+
+/** The isolate's client, built on first use and reused by every request. */
+export function db(): Sql {
+  if (client) return client
+  const cfg = config()
+  const url = cfg.DATABASE_URL ?? cfg.SUPABASE_DB_URL
+  if (!url) throw new Error('SUPABASE_DB_URL or DATABASE_URL must be set')
+  client = postgres(url, {
+    // Supavisor's transaction mode has no prepared statements.
+    prepare: false,
+    max: cfg.DB_POOL_MAX,
+    idle_timeout: 20,
+    connect_timeout: 5,
+    onnotice: () => {},
+    connection: { application_name: 'lytics' },
+    types: { bigint: postgres.BigInt },
+  })
+  return client
+}
+
+/** Closes the isolate's client (tests and graceful shutdown). */
+export async function closeDb(): Promise<void> {
+  const c = client
+  client = undefined
+  await c?.end({ timeout: 5 })
+}
+
+/**
+ * Runs `work` in one transaction as the `authenticated` role with the caller's claims, so
+ * every query is filtered by RLS exactly as PostgREST would filter it.
+ *
+ * @example
+ * const orgs = await asUser(user.claims, (tx) => tx`select * from organizations`)
+ */
+export function asUser<T>(claims: JWTClaims, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db().begin(async (tx) => {
+    // One round trip: set_config(..., true) is transaction-local, like SET LOCAL.
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
+                    set_config('role', 'authenticated', true)`
+    return await work(tx)
+  }) as Promise<T>
+}
+
+/**
+ * Runs `work` in one transaction with the connection's own privileges (bypassing RLS).
+ * Only for work no user request drives directly: API-key ingestion after the key is
+ * verified, the sync worker, health checks.
+ */
+export function asService<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db().begin(async (tx) => {
+    await tx`select set_config('role', 'service_role', true)`
+    return await work(tx)
+  }) as Promise<T>
+}

@@ -1,0 +1,90 @@
+/**
+ * The one error shape of every Lytics endpoint: `{ error: { code, message, details? } }`.
+ */
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+
+export type ErrorBody = { error: { code: string; message: string; details?: unknown } }
+
+/** An error meant for the client: its status, code and message are safe to show. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+export const badRequest = (message: string, details?: unknown) =>
+  new ApiError(400, 'invalid_request', message, details)
+export const unauthorized = (message = 'a valid access token is required') =>
+  new ApiError(401, 'unauthorized', message)
+export const forbidden = (message = 'your role does not allow this') =>
+  new ApiError(403, 'forbidden', message)
+export const notFound = (what = 'resource') => new ApiError(404, 'not_found', `${what} not found`)
+export const conflict = (message: string) => new ApiError(409, 'conflict', message)
+
+const connectionCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  '57P01', // admin shutdown
+  '57P03', // cannot connect now
+  '53300', // too many connections
+])
+
+/** True when `err` means the database cannot be reached, which the API answers with 503. */
+export function isDbUnavailable(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code
+  return (typeof code === 'string' && connectionCodes.has(code)) ||
+    (err instanceof Error && /connect|ECONNREFUSED/i.test(err.name) &&
+      !(err as { severity?: string }).severity)
+}
+
+/**
+ * Translates what can escape a handler into an ApiError, or undefined for a real bug.
+ * Database errors raised on purpose by our SQL use SQLSTATE `LYnnn`, nnn being the status.
+ */
+export function toApiError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err
+  if (err instanceof HTTPException) {
+    const code = err.status === 400 ? 'invalid_request' : 'http_error'
+    return new ApiError(err.status as ContentfulStatusCode, code, err.message || 'request failed')
+  }
+  if (isDbUnavailable(err)) {
+    return new ApiError(503, 'unavailable', 'the database is unavailable, try again shortly')
+  }
+  const pg = err as { code?: string; message?: string; constraint_name?: string }
+  if (typeof pg?.code !== 'string') return undefined
+  const own = /^LY(\d{3})$/.exec(pg.code)
+  if (own) {
+    const status = Number(own[1]) as ContentfulStatusCode
+    const code = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict' }[
+      status as 401
+    ] ?? 'invalid_request'
+    return new ApiError(status, code, pg.message ?? 'request refused')
+  }
+  switch (pg.code) {
+    case '23505':
+      return conflict(`already exists (${pg.constraint_name ?? 'unique constraint'})`)
+    case '23503':
+      return badRequest(`refers to something that does not exist (${pg.constraint_name ?? ''})`)
+    case '23514':
+    case '23502':
+    case '22P02':
+    case '22007':
+    case '22008':
+      return badRequest(pg.message ?? 'invalid value')
+    case '42501':
+      return forbidden()
+  }
+  return undefined
+}

@@ -1,0 +1,33 @@
+/**
+ * Who may call a route: `requireUser` (a verified Supabase Auth session) and
+ * `requireService` (the project's secret key, for pg_cron and other internal callers).
+ */
+import { createMiddleware } from 'hono/factory'
+import { bearerToken, isServiceCredential, TokenError, verifyAccessToken } from '../auth.ts'
+import { ApiError, unauthorized } from './errors.ts'
+
+/** Rejects the request with 401 unless it carries a valid user access token. */
+export function requireUser() {
+  return createMiddleware(async function requireUser(c, next) {
+    const token = bearerToken(c.req.header('authorization'))
+    if (!token) throw unauthorized('missing Authorization: Bearer <access token>')
+    try {
+      const claims = await verifyAccessToken(token)
+      if (claims.role !== 'authenticated') throw new TokenError('a signed-in user is required')
+      c.set('user', { id: claims.sub, email: claims.email ?? null, claims })
+    } catch (err) {
+      if (err instanceof TokenError) throw new ApiError(401, 'unauthorized', err.message)
+      throw err
+    }
+    await next()
+  })
+}
+
+/** Rejects the request with 401 unless it carries one of the project's secret keys. */
+export function requireService() {
+  return createMiddleware(async function requireService(c, next) {
+    const token = bearerToken(c.req.header('authorization')) ?? c.req.header('apikey')
+    if (!token || !isServiceCredential(token)) throw unauthorized('a service credential is required')
+    await next()
+  })
+}

@@ -1,0 +1,35 @@
+/**
+ * Turns zod failures into the project's 400, naming where each problem is
+ * (`body.rows[3].value: expected number`).
+ */
+import type { Context } from 'hono'
+import type { z } from 'zod'
+
+export type Problem = { path: string; message: string }
+
+/** Flattens zod issues into `where: what` problems, prefixed by the request part. */
+export function describeIssues(error: z.ZodError, target?: string): Problem[] {
+  return error.issues.map((issue) => {
+    let path = target ?? ''
+    for (const key of issue.path) {
+      path += typeof key === 'number' ? `[${key}]` : `${path ? '.' : ''}${String(key)}`
+    }
+    return { path: path || '(root)', message: issue.message }
+  })
+}
+
+/** The message and details of a 400 for these problems. */
+export function problemsBody(problems: Problem[]) {
+  const message = problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join('; ') +
+    (problems.length > 5 ? ` (and ${problems.length - 5} more)` : '')
+  return { error: { code: 'invalid_request', message, details: problems } }
+}
+
+/** defaultHook for OpenAPIHono: every failed validation becomes the same 400. */
+export function validationFailed(
+  result: { success: true } | { success: false; error: z.ZodError; target?: string },
+  c: Context,
+) {
+  if (result.success) return
+  return c.json(problemsBody(describeIssues(result.error, result.target)), 400)
+}

@@ -1,0 +1,350 @@
+-- Organizations are the tenants of Lytics. Every row of analytics data belongs to one,
+-- and every policy in later migrations asks the helpers defined here.
+
+-- ===========================================================================
+-- private schema: authorization helpers the API never exposes
+-- ===========================================================================
+create schema if not exists private;
+grant usage on schema private to authenticated, service_role;
+
+-- Ordered weakest to strongest so `role >= 'admin'` reads as "admin or better".
+create type public.org_role as enum ('viewer', 'member', 'admin', 'owner');
+
+-- ===========================================================================
+-- organizations
+-- ===========================================================================
+-- Timezone names are checked against the server's tz database, the same one that
+-- the dashboard's `at time zone` uses, so a stored zone can always be queried.
+create function private.is_valid_timezone(tz text) returns boolean
+language sql stable
+set search_path = ''
+as $$
+  select exists (select 1 from pg_catalog.pg_timezone_names where name = tz)
+$$;
+
+create table public.organizations (
+  id uuid primary key default gen_random_uuid(),
+  name text not null check (char_length(btrim(name)) between 1 and 100),
+  slug text not null unique
+    check (slug ~ '^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$'),
+  timezone text not null default 'UTC' check (private.is_valid_timezone(timezone)),
+  created_by uuid references auth.users (id) on delete set null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+alter table public.organizations enable row level security;
+create index organizations_created_by_idx on public.organizations (created_by);
+
+-- ===========================================================================
+-- memberships
+-- ===========================================================================
+create table public.memberships (
+  org_id uuid not null references public.organizations (id) on delete cascade,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  role public.org_role not null default 'member',
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  primary key (org_id, user_id)
+);
+alter table public.memberships enable row level security;
+-- The primary key serves lookups by org; policies also look up by user.
+create index memberships_user_id_idx on public.memberships (user_id, org_id);
+
+-- The caller's role in an organization, or null. Security definer so that policies on
+-- memberships can call it without recursing into their own RLS.
+create function private.org_role(target_org uuid) returns public.org_role
+language sql stable security definer
+set search_path = ''
+as $$
+  select m.role from public.memberships m
+  where m.org_id = target_org and m.user_id = (select auth.uid())
+$$;
+
+-- True when the caller holds at least `min_role` in the organization.
+create function private.has_org_role(target_org uuid, min_role public.org_role)
+returns boolean
+language sql stable security definer
+set search_path = ''
+as $$
+  select coalesce(private.org_role(target_org) >= min_role, false)
+$$;
+
+-- Organizations the caller belongs to; lets policies on big tables use `= any(...)`
+-- with one evaluation per statement instead of one per row.
+create function private.my_org_ids() returns uuid[]
+language sql stable security definer
+set search_path = ''
+as $$
+  select coalesce(array_agg(m.org_id), '{}') from public.memberships m
+  where m.user_id = (select auth.uid())
+$$;
+
+grant execute on function private.is_valid_timezone(text) to authenticated, service_role;
+grant execute on function private.org_role(uuid) to authenticated, service_role;
+grant execute on function private.has_org_role(uuid, public.org_role) to authenticated, service_role;
+grant execute on function private.my_org_ids() to authenticated, service_role;
+
+-- ===========================================================================
+-- invitations
+-- ===========================================================================
+-- Only a SHA-256 of the token is stored; the token itself is shown once to the inviter.
+create table public.invitations (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null references public.organizations (id) on delete cascade,
+  email text not null check (email = lower(email) and email ~ '^[^@\s]+@[^@\s]+$'),
+  role public.org_role not null default 'member' check (role <> 'owner'),
+  token_hash text not null unique check (token_hash ~ '^[0-9a-f]{64}$'),
+  invited_by uuid references auth.users (id) on delete set null,
+  expires_at timestamptz not null default now() + interval '7 days',
+  accepted_at timestamptz,
+  accepted_by uuid references auth.users (id) on delete set null,
+  created_at timestamptz not null default now()
+);
+alter table public.invitations enable row level security;
+-- One open invitation per address and organization.
+create unique index invitations_open_email_idx on public.invitations (org_id, email)
+  where accepted_at is null;
+create index invitations_org_id_idx on public.invitations (org_id, created_at desc);
+
+-- ===========================================================================
+-- profiles: one per auth user, created by the sign-up trigger
+-- ===========================================================================
+create table public.profiles (
+  id uuid primary key references auth.users (id) on delete cascade,
+  display_name text check (char_length(display_name) <= 100),
+  avatar_url text check (avatar_url ~ '^https?://' and char_length(avatar_url) <= 2048),
+  default_organization_id uuid references public.organizations (id) on delete set null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+alter table public.profiles enable row level security;
+create index profiles_default_organization_id_idx on public.profiles (default_organization_id);
+
+-- True when the caller shares an organization with `other_user` (to show member names).
+create function private.shares_org_with(other_user uuid) returns boolean
+language sql stable security definer
+set search_path = ''
+as $$
+  select exists (
+    select 1 from public.memberships mine
+    join public.memberships theirs on theirs.org_id = mine.org_id
+    where mine.user_id = (select auth.uid()) and theirs.user_id = other_user
+  )
+$$;
+grant execute on function private.shares_org_with(uuid) to authenticated, service_role;
+
+-- ===========================================================================
+-- Triggers
+-- ===========================================================================
+create function private.touch_updated_at() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.updated_at := now();
+  return new;
+end
+$$;
+
+create trigger organizations_touch before update on public.organizations
+  for each row execute function private.touch_updated_at();
+create trigger memberships_touch before update on public.memberships
+  for each row execute function private.touch_updated_at();
+create trigger profiles_touch before update on public.profiles
+  for each row execute function private.touch_updated_at();
+
+-- Sign-up creates the profile, named from what the user typed at sign-up if anything.
+create function private.handle_new_user() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  insert into public.profiles (id, display_name)
+  values (
+    new.id,
+    nullif(left(coalesce(new.raw_user_meta_data ->> 'display_name',
+                         new.raw_user_meta_data ->> 'full_name', ''), 100), '')
+  );
+  return new;
+end
+$$;
+
+create trigger on_auth_user_created after insert on auth.users
+  for each row execute function private.handle_new_user();
+
+-- The creator of an organization becomes its first owner, in the same statement, so
+-- an organization never exists without one. It also becomes their default if they had none.
+create function private.handle_new_organization() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if new.created_by is not null then
+    insert into public.memberships (org_id, user_id, role)
+    values (new.id, new.created_by, 'owner');
+    update public.profiles set default_organization_id = new.id
+    where id = new.created_by and default_organization_id is null;
+  end if;
+  return new;
+end
+$$;
+
+create trigger on_organization_created after insert on public.organizations
+  for each row execute function private.handle_new_organization();
+
+-- Only owners may hand out or take away the owner role. Service work (no auth.uid())
+-- is trusted. SQLSTATE LY403 is mapped to HTTP 403 by the API.
+create function private.guard_owner_role() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  actor uuid := (select auth.uid());
+begin
+  if actor is null then
+    return coalesce(new, old);
+  end if;
+  if (tg_op = 'UPDATE' and (old.role = 'owner' or new.role = 'owner')
+      and old.role is distinct from new.role)
+     or (tg_op = 'DELETE' and old.role = 'owner' and old.user_id <> actor) then
+    if not private.has_org_role(old.org_id, 'owner') then
+      raise exception 'only an owner can grant or remove the owner role'
+        using errcode = 'LY403';
+    end if;
+  end if;
+  return coalesce(new, old);
+end
+$$;
+
+create trigger memberships_guard_owner before update or delete on public.memberships
+  for each row execute function private.guard_owner_role();
+
+-- An organization always keeps at least one owner; deleting the organization itself
+-- (which cascades to its memberships) is the only way to have none.
+create function private.ensure_an_owner_remains() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if old.role = 'owner'
+     and exists (select 1 from public.organizations where id = old.org_id)
+     and not exists (
+       select 1 from public.memberships where org_id = old.org_id and role = 'owner'
+     ) then
+    raise exception 'an organization must keep at least one owner'
+      using errcode = 'LY409';
+  end if;
+  return null;
+end
+$$;
+
+create trigger memberships_keep_an_owner after update or delete on public.memberships
+  for each row execute function private.ensure_an_owner_remains();
+
+-- ===========================================================================
+-- Invitation acceptance: the invitee is not a member yet, so no member policy can
+-- let them in; this definer function checks the token and their verified e-mail.
+-- ===========================================================================
+create function private.accept_invitation(invite_token_hash text) returns uuid
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  invite public.invitations;
+  me uuid := (select auth.uid());
+begin
+  if me is null then
+    raise exception 'not signed in' using errcode = 'LY401';
+  end if;
+  select * into invite from public.invitations
+  where token_hash = invite_token_hash and accepted_at is null
+  for update;
+  if not found or invite.expires_at < now()
+     or invite.email <> lower(coalesce((select auth.email()), '')) then
+    raise exception 'invitation not found, expired, or addressed to someone else'
+      using errcode = 'LY404';
+  end if;
+  if exists (select 1 from public.memberships where org_id = invite.org_id and user_id = me) then
+    raise exception 'already a member of this organization' using errcode = 'LY409';
+  end if;
+  insert into public.memberships (org_id, user_id, role) values (invite.org_id, me, invite.role);
+  update public.invitations set accepted_at = now(), accepted_by = me where id = invite.id;
+  update public.profiles set default_organization_id = invite.org_id
+  where id = me and default_organization_id is null;
+  return invite.org_id;
+end
+$$;
+revoke execute on function private.accept_invitation(text) from public;
+grant execute on function private.accept_invitation(text) to authenticated;
+
+-- ===========================================================================
+-- Grants: nothing for anon; authenticated gets what its policies then narrow down
+-- ===========================================================================
+grant select, insert, update, delete on public.organizations to authenticated;
+grant select, update, delete on public.memberships to authenticated;
+grant select, insert, delete on public.invitations to authenticated;
+grant select, update on public.profiles to authenticated;
+grant all on public.organizations, public.memberships, public.invitations, public.profiles
+  to service_role;
+
+-- ===========================================================================
+-- Policies
+-- ===========================================================================
+create policy "Members can read their organizations" on public.organizations
+  for select to authenticated
+  using (id = any ((select private.my_org_ids())::uuid[]));
+
+create policy "Users can create organizations they own" on public.organizations
+  for insert to authenticated
+  with check (created_by = (select auth.uid()));
+
+create policy "Admins can update their organization" on public.organizations
+  for update to authenticated
+  using ((select private.has_org_role(id, 'admin')))
+  with check ((select private.has_org_role(id, 'admin')));
+
+create policy "Owners can delete their organization" on public.organizations
+  for delete to authenticated
+  using ((select private.has_org_role(id, 'owner')));
+
+create policy "Members can read their organization's members" on public.memberships
+  for select to authenticated
+  using (org_id = any ((select private.my_org_ids())::uuid[]));
+
+create policy "Admins can change members' roles" on public.memberships
+  for update to authenticated
+  using ((select private.has_org_role(org_id, 'admin')))
+  with check ((select private.has_org_role(org_id, 'admin')));
+
+create policy "Admins can remove members and anyone can leave" on public.memberships
+  for delete to authenticated
+  using (user_id = (select auth.uid()) or (select private.has_org_role(org_id, 'admin')));
+
+create policy "Admins can read their organization's invitations" on public.invitations
+  for select to authenticated
+  using ((select private.has_org_role(org_id, 'admin')));
+
+create policy "Admins can invite" on public.invitations
+  for insert to authenticated
+  with check (
+    (select private.has_org_role(org_id, 'admin'))
+    and invited_by = (select auth.uid())
+    and accepted_at is null
+  );
+
+create policy "Admins can revoke open invitations" on public.invitations
+  for delete to authenticated
+  using ((select private.has_org_role(org_id, 'admin')) and accepted_at is null);
+
+create policy "Users can read their own profile and their co-members'" on public.profiles
+  for select to authenticated
+  using (id = (select auth.uid()) or (select private.shares_org_with(id)));
+
+create policy "Users can update their own profile" on public.profiles
+  for update to authenticated
+  using (id = (select auth.uid()))
+  with check (
+    id = (select auth.uid())
+    and (default_organization_id is null
+         or (select private.has_org_role(default_organization_id, 'viewer')))
+  );

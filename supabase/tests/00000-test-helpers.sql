@@ -1,0 +1,101 @@
+-- Helpers for the pgTAP suite, in the spirit of basejump's supabase_test_helpers:
+-- create auth users by nickname, act as one of them under RLS, and go back to superuser.
+-- This file commits (it is not a test of its own beyond one sanity check); every other
+-- file runs in a transaction and rolls back.
+begin;
+create extension if not exists pgtap with schema extensions;
+create schema if not exists tests;
+grant usage on schema tests to anon, authenticated, service_role;
+
+-- Creates an auth user named `nickname` (e-mail nickname@test.local) and returns its id.
+create or replace function tests.create_supabase_user(nickname text, email text default null)
+returns uuid
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  user_id uuid := gen_random_uuid();
+begin
+  insert into auth.users (id, email, raw_user_meta_data, aud, role, email_confirmed_at)
+  values (user_id, coalesce(email, nickname || '@test.local'),
+          jsonb_build_object('test_nickname', nickname), 'authenticated', 'authenticated', now());
+  return user_id;
+end
+$$;
+
+create or replace function tests.get_supabase_uid(nickname text) returns uuid
+language sql stable security definer
+set search_path = ''
+as $$
+  select id from auth.users where raw_user_meta_data ->> 'test_nickname' = nickname
+$$;
+
+-- Acts as the user for the rest of the transaction, exactly as shared/db.ts asUser does.
+create or replace function tests.authenticate_as(nickname text) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  uid uuid := tests.get_supabase_uid(nickname);
+  mail text := (select email from auth.users where id = uid);
+begin
+  if uid is null then
+    raise exception 'no test user named %', nickname;
+  end if;
+  perform set_config('request.jwt.claims', jsonb_build_object(
+    'sub', uid, 'role', 'authenticated', 'email', mail, 'aud', 'authenticated')::text, true);
+  perform set_config('role', 'authenticated', true);
+end
+$$;
+
+create or replace function tests.authenticate_as_anon() returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform set_config('request.jwt.claims', '{"role":"anon"}', true);
+  perform set_config('role', 'anon', true);
+end
+$$;
+
+create or replace function tests.clear_authentication() returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform set_config('request.jwt.claims', null, true);
+  perform set_config('role', 'postgres', true);
+end
+$$;
+
+-- An organization owned by `owner_nickname`, created the way the API does (as superuser).
+create or replace function tests.create_org(owner_nickname text, org_slug text) returns uuid
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  org uuid;
+begin
+  insert into public.organizations (name, slug, created_by)
+  values (initcap(org_slug), org_slug, tests.get_supabase_uid(owner_nickname))
+  returning id into org;
+  return org;
+end
+$$;
+
+-- Adds `nickname` to the organization with `member_role`.
+create or replace function tests.add_member(org uuid, nickname text, member_role public.org_role)
+returns void
+language sql security definer
+set search_path = ''
+as $$
+  insert into public.memberships (org_id, user_id, role)
+  values (org, tests.get_supabase_uid(nickname), member_role)
+$$;
+
+grant execute on all functions in schema tests to anon, authenticated, service_role;
+
+select plan(1);
+select has_function('tests', 'authenticate_as', array['text'], 'test helpers are installed');
+select * from finish();
+commit;
