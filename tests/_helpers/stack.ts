@@ -3,6 +3,7 @@
  * keys, supabase-js clients, fresh users, and a superuser connection to craft data.
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import { importJWK, SignJWT } from 'jose'
 import postgres from 'postgres'
 
 const stateDir = Deno.env.get('LYTICS_STATE_DIR') ?? '.local/test'
@@ -93,4 +94,22 @@ export async function call<T = any>(
 /** A unique slug for an organization made by a test. */
 export function uniqueSlug(prefix = 'org'): string {
   return `${prefix}-${crypto.randomUUID().slice(0, 8)}`
+}
+
+/**
+ * Signs a token with the stack's own key, for cases the auth server never issues
+ * (expired, wrong audience) and for users made directly in SQL.
+ */
+export async function mintToken(
+  claims: Record<string, unknown>,
+  opts: { expiresIn?: string | number; issuer?: string; audience?: string } = {},
+): Promise<string> {
+  const key = await importJWK(keys.privateJwk, 'ES256')
+  return await new SignJWT({ role: 'authenticated', aal: 'aal1', is_anonymous: false, ...claims })
+    .setProtectedHeader({ alg: 'ES256', kid: stack.publicJwk.kid, typ: 'JWT' })
+    .setIssuer(opts.issuer ?? `${stack.apiUrl}/auth/v1`)
+    .setAudience(opts.audience ?? 'authenticated')
+    .setIssuedAt()
+    .setExpirationTime(opts.expiresIn ?? '1h')
+    .sign(key)
 }
