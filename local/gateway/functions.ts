@@ -11,15 +11,16 @@ const SLUG = /^[A-Za-z][A-Za-z0-9_-]*$/
 export async function loadFunctions(functionsDir: URL): Promise<Map<string, Handler>> {
   const handlers = new Map<string, Handler>()
   const realServe = Deno.serve
-  let captured: Handler | undefined
-  // deno-lint-ignore no-explicit-any
+  let captured: Handler | undefined // deno-lint-ignore no-explicit-any
   ;(Deno as any).serve = (...args: unknown[]) => {
     captured = args.find((a) => typeof a === 'function') as Handler | undefined ??
       (args[0] as { handler?: Handler })?.handler
     return { finished: Promise.resolve(), shutdown: () => Promise.resolve(), ref() {}, unref() {} }
   }
   try {
-    const entries = [...Deno.readDirSync(functionsDir)].filter((e) => e.isDirectory && SLUG.test(e.name))
+    const entries = [...Deno.readDirSync(functionsDir)].filter((e) =>
+      e.isDirectory && SLUG.test(e.name)
+    )
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const index = new URL(`${entry.name}/index.ts`, functionsDir)
       try {

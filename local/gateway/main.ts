@@ -13,7 +13,8 @@ import { loadOrCreateKeys } from './keys.ts'
 
 const stateDir = Deno.env.get('LYTICS_STATE_DIR') ?? '.local/dev'
 const port = Number(Deno.env.get('API_PORT') ?? 54321)
-const dbUrl = Deno.env.get('SUPABASE_DB_URL') ?? 'postgresql://postgres:postgres@127.0.0.1:54322/postgres'
+const dbUrl = Deno.env.get('SUPABASE_DB_URL') ??
+  'postgresql://postgres:postgres@127.0.0.1:54322/postgres'
 const apiUrl = `http://127.0.0.1:${port}`
 const keys = await loadOrCreateKeys(stateDir)
 
@@ -46,9 +47,12 @@ function route(req: Request): Response | Promise<Response> {
   const match = /^\/functions\/v1\/([^/]+)(\/.*)?$/.exec(url.pathname)
   const handler = match && functions.get(match[1])
   if (!handler) {
-    return Response.json({ error: { code: 'not_found', message: `no route for ${url.pathname}` } }, {
-      status: 404,
-    })
+    return Response.json(
+      { error: { code: 'not_found', message: `no route for ${url.pathname}` } },
+      {
+        status: 404,
+      },
+    )
   }
   url.pathname = `/${match[1]}${match[2] ?? ''}`
   return handler(new Request(url, req))

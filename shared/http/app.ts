@@ -44,7 +44,9 @@ export function createApp(slug: string, info: AppInfo) {
     maxAge: 86400,
   }))
   app.onError(handleError)
-  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404))
+  app.notFound((c) =>
+    c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404)
+  )
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -54,7 +56,11 @@ export function createApp(slug: string, info: AppInfo) {
   })
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: `Lytics ${info.title}`, description: info.description, version: info.version ?? '1.0.0' },
+    info: {
+      title: `Lytics ${info.title}`,
+      description: info.description,
+      version: info.version ?? '1.0.0',
+    },
     servers: [{ url: '/functions/v1', description: 'Supabase Edge Functions' }],
   })
   // Relative, so it works behind any host the function is served from.
@@ -72,7 +78,10 @@ function handleError(err: Error, c: Context) {
   const requestId = c.get('requestId')
   if (err instanceof ConfigError) {
     logError('misconfigured', err, requestId)
-    return c.json(errorBody('misconfigured', 'the service is not configured', { request_id: requestId }), 503)
+    return c.json(
+      errorBody('misconfigured', 'the service is not configured', { request_id: requestId }),
+      503,
+    )
   }
   logError('unhandled error', err, requestId)
   return c.json(errorBody('internal', 'unexpected error', { request_id: requestId }), 500)

@@ -27,7 +27,9 @@ export function requireUser() {
 export function requireService() {
   return createMiddleware(async function requireService(c, next) {
     const token = bearerToken(c.req.header('authorization')) ?? c.req.header('apikey')
-    if (!token || !isServiceCredential(token)) throw unauthorized('a service credential is required')
+    if (!token || !isServiceCredential(token)) {
+      throw unauthorized('a service credential is required')
+    }
     await next()
   })
 }

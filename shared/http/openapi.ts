@@ -8,7 +8,9 @@ import { requireUser } from './guards.ts'
 export const ErrorSchema = z.object({
   error: z.object({
     code: z.string().openapi({ example: 'invalid_request' }),
-    message: z.string().openapi({ example: 'body.name: Too small: expected string to have >=1 characters' }),
+    message: z.string().openapi({
+      example: 'body.name: Too small: expected string to have >=1 characters',
+    }),
     details: z.unknown().optional(),
   }),
 }).openapi('Error')

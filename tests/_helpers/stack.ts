@@ -87,7 +87,9 @@ export async function call<T = any>(
   const res = await fetch(`${stack.apiUrl}/functions/v1${path}`, { method, headers, body })
   const text = await res.text()
   let parsed: unknown = text
-  if (res.headers.get('content-type')?.includes('application/json') && text) parsed = JSON.parse(text)
+  if (res.headers.get('content-type')?.includes('application/json') && text) {
+    parsed = JSON.parse(text)
+  }
   return { status: res.status, body: parsed as T, headers: res.headers, text }
 }
 
