@@ -63,20 +63,28 @@ ensure_system_packages() {
 
 pg_running() { as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; }
 
+# As root, the cluster belongs to `postgres`, which must be able to reach it: when the
+# checkout sits somewhere `postgres` cannot enter (e.g. under /root), the data lives in
+# /var/tmp/lytics/ instead, keyed by the checkout path.
+if is_root && ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
+  PGDATA_DIR="/var/tmp/lytics/$(printf '%s' "$ROOT" | md5sum | cut -c1-12)/$INSTANCE/db"
+fi
+
 init_cluster() {
   [ -f "$PGDATA_DIR/PG_VERSION" ] && return 0
   log "creating a Postgres cluster in ${PGDATA_DIR#"$ROOT"/}"
-  mkdir -p "$PGDATA_DIR"
-  local pwfile="$STATE/pwfile"
+  mkdir -p "$PGDATA_DIR" "$STATE"
+  local pwfile
+  pwfile="$(dirname "$PGDATA_DIR")/pwfile"
   echo postgres >"$pwfile"
-  if is_root; then chown -R postgres: "$STATE"; fi
+  if is_root; then chown -R postgres: "$(dirname "$PGDATA_DIR")"; fi
   as_pg "$PG_BIN/initdb" -D "$PGDATA_DIR" -U postgres --pwfile="$pwfile" \
     --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
   rm -f "$pwfile"
   cat >>"$PGDATA_DIR/postgresql.conf" <<CONF
 # --- lytics local stack ---
 listen_addresses = '127.0.0.1'
-unix_socket_directories = '$STATE'
+unix_socket_directories = '$(dirname "$PGDATA_DIR")'
 shared_preload_libraries = 'pg_cron'
 cron.database_name = 'postgres'
 max_connections = 200
