@@ -8,7 +8,10 @@ export type PublicJwk = JsonWebKey & { kid: string; alg: 'ES256'; use: 'sig' }
 
 /** What `createAuthServer` needs. */
 export type AuthServerOptions = {
-  /** Connected as the postgres superuser to the local database. */
+  /**
+   * Connected as the postgres superuser to the local database. Rows are read by their
+   * snake_case column names, so the client must not use a column `transform`.
+   */
   sql: postgres.Sql
   /** The `iss` claim, e.g. 'http://127.0.0.1:54321/auth/v1'. */
   issuer: string

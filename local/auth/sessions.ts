@@ -100,7 +100,9 @@ export async function rotateRefreshToken(sql: postgres.Sql, token: string): Prom
         error: badRequest('refresh_token_already_used', 'Invalid Refresh Token: Already Used'),
       }
     }
-    if (row.banned) return { error: badRequest('user_banned', 'Invalid Refresh Token: User Banned') }
+    if (row.banned) {
+      return { error: badRequest('user_banned', 'Invalid Refresh Token: User Banned') }
+    }
     if (row.expired) {
       return { error: badRequest('session_expired', 'Invalid Refresh Token: Session Expired') }
     }
