@@ -36,21 +36,29 @@ export class TokenError extends Error {
   override name = 'TokenError'
 }
 
+/** The project's JWKS could not be fetched: the token is neither good nor bad yet. */
+export class KeysUnavailableError extends Error {
+  override name = 'KeysUnavailableError'
+}
+
 const ASYMMETRIC = ['ES256', 'RS256']
 
-type KeySet = ReturnType<typeof createRemoteJWKSet>
-let keySets: { config: BaseConfig; local?: KeySet; remote: KeySet } | undefined
+type KeySets = {
+  config: BaseConfig
+  local?: ReturnType<typeof createLocalJWKSet>
+  remote: ReturnType<typeof createRemoteJWKSet>
+}
+let keySets: KeySets | undefined
 
 // Built once per isolate: the remote set caches keys and refetches on an unknown kid.
-function jwks(cfg: BaseConfig) {
-  if (keySets?.config !== cfg) {
-    const local = cfg.SUPABASE_JWKS ? createLocalJWKSet(JSON.parse(cfg.SUPABASE_JWKS)) : undefined
-    const remote = createRemoteJWKSet(
-      new URL('/auth/v1/.well-known/jwks.json', cfg.SUPABASE_URL),
-      { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000 },
-    )
-    keySets = { config: cfg, local, remote }
-  }
+function jwks(cfg: BaseConfig): KeySets {
+  if (keySets?.config === cfg) return keySets
+  const local = cfg.SUPABASE_JWKS ? createLocalJWKSet(JSON.parse(cfg.SUPABASE_JWKS)) : undefined
+  const remote = createRemoteJWKSet(
+    new URL('/auth/v1/.well-known/jwks.json', cfg.SUPABASE_URL),
+    { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000 },
+  )
+  keySets = { config: cfg, local, remote }
   return keySets
 }
 
@@ -87,7 +95,7 @@ export async function verifyAccessToken(
         ;({ payload } = await jwtVerify(token, sets.local, opts))
       } catch (err) {
         if (!(err instanceof joseErrors.JWKSNoMatchingKey)) throw err
-        ;({ payload } = await jwtVerify(token, sets.remote, opts))
+        ;({ payload } = await remoteVerify(token, sets.remote, opts))
       }
     } else {
       throw new TokenError(`tokens signed with ${alg ?? 'no algorithm'} are not accepted`)
@@ -104,6 +112,20 @@ export async function verifyAccessToken(
     }
     if (err instanceof joseErrors.JOSEError) throw new TokenError('invalid access token')
     throw err
+  }
+}
+
+// A network failure fetching the JWKS is an outage (503), not a bad token (401).
+async function remoteVerify(
+  token: string,
+  keys: KeySets['remote'],
+  opts: { algorithms: string[]; issuer: string; audience: string },
+) {
+  try {
+    return await jwtVerify(token, keys, opts)
+  } catch (err) {
+    if (err instanceof joseErrors.JOSEError && !(err instanceof joseErrors.JWKSTimeout)) throw err
+    throw new KeysUnavailableError('the signing keys could not be fetched')
   }
 }
 

@@ -55,9 +55,10 @@ export function readConfig<S extends z.ZodType>(
   const parsed = schema.safeParse(env)
   if (!parsed.success) {
     const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))]
-    const detail = parsed.error.issues
-      .map((i) => `${String(i.path[0])}: ${i.input === undefined ? 'missing' : i.message}`)
-      .join('; ')
+    // zod 4 issues carry no `input`: whether a variable is missing is read from `env`.
+    const problem = (name: string, message: string) =>
+      `${name}: ${env[name] === undefined ? 'missing' : message}`
+    const detail = parsed.error.issues.map((i) => problem(String(i.path[0]), i.message)).join('; ')
     throw new ConfigError(names, detail)
   }
   return parsed.data

@@ -14,7 +14,8 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 export function randomToken(length: number): string {
   let out = ''
   while (out.length < length) {
-    for (const byte of crypto.getRandomValues(new Uint8Array(length * 2))) {
+    // getRandomValues refuses more than 65536 bytes at once.
+    for (const byte of crypto.getRandomValues(new Uint8Array(Math.min(length * 2, 65_536)))) {
       if (byte < 248 && out.length < length) out += ALPHABET[byte % 62]
     }
   }

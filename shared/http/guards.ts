@@ -3,7 +3,13 @@
  * `requireService` (the project's secret key, for pg_cron and other internal callers).
  */
 import { createMiddleware } from 'hono/factory'
-import { bearerToken, isServiceCredential, TokenError, verifyAccessToken } from '../auth.ts'
+import {
+  bearerToken,
+  isServiceCredential,
+  KeysUnavailableError,
+  TokenError,
+  verifyAccessToken,
+} from '../auth.ts'
 import { ApiError, unauthorized } from './errors.ts'
 
 /** Rejects the request with 401 unless it carries a valid user access token. */
@@ -17,6 +23,9 @@ export function requireUser() {
       c.set('user', { id: claims.sub, email: claims.email ?? null, claims })
     } catch (err) {
       if (err instanceof TokenError) throw new ApiError(401, 'unauthorized', err.message)
+      if (err instanceof KeysUnavailableError) {
+        throw new ApiError(503, 'unavailable', 'token keys are unavailable, try again shortly')
+      }
       throw err
     }
     await next()

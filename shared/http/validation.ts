@@ -7,15 +7,28 @@ import type { z } from 'zod'
 
 export type Problem = { path: string; message: string }
 
+// Hono names the JSON body `json`; clients know it as the body.
+const targetNames: Record<string, string> = { json: 'body', form: 'body' }
+
+function pathOf(target: string | undefined, keys: readonly PropertyKey[]): string {
+  let path = target ? (targetNames[target] ?? target) : ''
+  for (const key of keys) {
+    path += typeof key === 'number' ? `[${key}]` : `${path ? '.' : ''}${String(key)}`
+  }
+  return path || '(root)'
+}
+
 /** Flattens zod issues into `where: what` problems, prefixed by the request part. */
 export function describeIssues(error: z.ZodError, target?: string): Problem[] {
-  return error.issues.map((issue) => {
-    let path = target ?? ''
-    for (const key of issue.path) {
-      path += typeof key === 'number' ? `[${key}]` : `${path ? '.' : ''}${String(key)}`
-    }
-    return { path: path || '(root)', message: issue.message }
-  })
+  return error.issues.flatMap((issue) =>
+    // An unknown field is reported at its own path, so the message names it.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+        path: pathOf(target, [...issue.path, key]),
+        message: 'unknown field',
+      }))
+      : [{ path: pathOf(target, issue.path), message: issue.message }]
+  )
 }
 
 /** The message and details of a 400 for these problems. */

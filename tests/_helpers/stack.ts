@@ -66,7 +66,7 @@ export async function newUser(label = 'user'): Promise<TestUser> {
 export type Reply<T = any> = { status: number; body: T; headers: Headers; text: string }
 
 /**
- * Calls a function through the gateway: `call('orgs', 'GET', '/orgs', { token })`.
+ * Calls a function through the gateway: `call('GET', '/orgs', { token })`.
  * The body is parsed as JSON when it is JSON.
  */
 // deno-lint-ignore no-explicit-any

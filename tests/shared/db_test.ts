@@ -1,0 +1,150 @@
+/**
+ * shared/db.ts against the stack's database: asUser runs as `authenticated` with the
+ * caller's claims, only inside its transaction; asService runs as service_role.
+ * Needs LYTICS_DB_URL (scripts/test sets it).
+ */
+import assert from 'node:assert/strict'
+import type { JWTClaims } from '../../shared/auth.ts'
+import { asService, asUser, closeDb, db, type Sql, type Tx } from '../../shared/db.ts'
+
+const dbUrl = Deno.env.get('LYTICS_DB_URL') ??
+  'postgresql://postgres:postgres@127.0.0.1:55322/postgres'
+
+// config() is read once, on the first db(): give it this database and one connection, so
+// "the next query" surely runs on the same connection, then put the environment back.
+const overrides: Record<string, string> = {
+  SUPABASE_URL: 'http://127.0.0.1:54321',
+  SUPABASE_DB_URL: dbUrl,
+  DB_POOL_MAX: '1',
+}
+const saved = Object.fromEntries(Object.keys(overrides).map((k) => [k, Deno.env.get(k)]))
+const savedDatabaseUrl = Deno.env.get('DATABASE_URL')
+for (const [k, v] of Object.entries(overrides)) Deno.env.set(k, v)
+Deno.env.delete('DATABASE_URL')
+try {
+  db()
+} finally {
+  for (const [k, v] of Object.entries(saved)) {
+    v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v)
+  }
+  if (savedDatabaseUrl !== undefined) Deno.env.set('DATABASE_URL', savedDatabaseUrl)
+}
+
+function test(name: string, fn: () => Promise<void>) {
+  Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false })
+}
+
+function claimsOf(id: string, email = `${id.slice(0, 8)}@db-test.local`): JWTClaims {
+  return { sub: id, role: 'authenticated', email, aud: 'authenticated', aal: 'aal1' }
+}
+
+type Who = {
+  uid: string | null
+  role: string | null
+  current_user: string
+  email: string | null
+  pid: number
+}
+
+const whoAmI = (sql: Sql | Tx) =>
+  sql<Who[]>`
+    select auth.uid()::text as uid, auth.role() as role, current_user::text as current_user,
+           auth.email() as email, pg_backend_pid() as pid`
+
+/** A user made directly in auth.users, with an organization of their own. */
+async function userWithOrg(label: string) {
+  const id = crypto.randomUUID()
+  const slug = `${label}-${id.slice(0, 8)}`
+  await db()`insert into auth.users (id, email) values (${id}, ${`${slug}@db-test.local`})`
+  const [org] = await db()<{ id: string }[]>`
+    insert into public.organizations (name, slug, created_by) values (${label}, ${slug}, ${id})
+    returning id`
+  return { id, orgId: org.id }
+}
+
+test('asUser: auth.uid(), auth.email() and the authenticated role inside the transaction', async () => {
+  const id = crypto.randomUUID()
+  const [inside] = await asUser(claimsOf(id, 'inside@db-test.local'), (tx) => whoAmI(tx))
+  assert.equal(inside.uid, id)
+  assert.equal(inside.role, 'authenticated')
+  assert.equal(inside.current_user, 'authenticated')
+  assert.equal(inside.email, 'inside@db-test.local')
+})
+
+test('asUser: nothing leaks to the next query on the same connection', async () => {
+  const [inside] = await asUser(claimsOf(crypto.randomUUID()), (tx) => whoAmI(tx))
+  const [after] = await whoAmI(db())
+  assert.equal(after.pid, inside.pid, 'the pool has one connection')
+  assert.equal(after.uid, null)
+  assert.equal(after.role, null)
+  assert.equal(after.current_user, 'postgres')
+})
+
+test('asUser: nothing leaks after a failed transaction either', async () => {
+  const failed = await asUser(claimsOf(crypto.randomUUID()), async (tx) => {
+    await tx`select 1`
+    throw new Error('work failed')
+  }).then(() => undefined, (e) => e)
+  assert.equal((failed as Error)?.message, 'work failed')
+  const [after] = await whoAmI(db())
+  assert.equal(after.uid, null)
+  assert.equal(after.current_user, 'postgres')
+})
+
+test('asUser: consecutive callers each see only their own claims', async () => {
+  const a = crypto.randomUUID()
+  const b = crypto.randomUUID()
+  const [first] = await asUser(claimsOf(a), (tx) => whoAmI(tx))
+  const [second] = await asUser(claimsOf(b), (tx) => whoAmI(tx))
+  assert.equal(first.uid, a)
+  assert.equal(second.uid, b)
+  assert.equal(first.pid, second.pid)
+})
+
+test('asUser: RLS decides what the caller sees and may write', async () => {
+  const alice = await userWithOrg('alice')
+  const bob = await userWithOrg('bob')
+  const seen = await asUser(
+    claimsOf(alice.id),
+    (tx) =>
+      tx<
+        { id: string }[]
+      >`select id from public.organizations where id in (${alice.orgId}, ${bob.orgId})`,
+  )
+  assert.deepEqual(seen.map((r) => r.id), [alice.orgId])
+  const renamed = await asUser(
+    claimsOf(alice.id),
+    (tx) =>
+      tx`update public.organizations set name = 'taken over' where id = ${bob.orgId} returning id`,
+  )
+  assert.equal(renamed.length, 0, "another organization's row is invisible to updates")
+  const [bobs] = await db()<
+    { name: string }[]
+  >`select name from public.organizations where id = ${bob.orgId}`
+  assert.equal(bobs.name, 'bob')
+})
+
+test('asService: runs as service_role, bypassing RLS, without leaking the role', async () => {
+  const alice = await userWithOrg('svc')
+  const [inside] = await asService((tx) => whoAmI(tx))
+  assert.equal(inside.current_user, 'service_role')
+  assert.equal(inside.uid, null)
+  const [row] = await asService((tx) =>
+    tx<
+      { n: number }[]
+    >`select count(*)::int as n from public.organizations where id = ${alice.orgId}`
+  )
+  assert.equal(row.n, 1)
+  const [after] = await whoAmI(db())
+  assert.equal(after.pid, inside.pid)
+  assert.equal(after.current_user, 'postgres')
+})
+
+test('asUser/asService: the result of the work is returned', async () => {
+  assert.equal(await asUser(claimsOf(crypto.randomUUID()), () => Promise.resolve(42)), 42)
+  assert.deepEqual(await asService(() => Promise.resolve({ ok: true })), { ok: true })
+})
+
+test('db: close the client', async () => {
+  await closeDb()
+})
