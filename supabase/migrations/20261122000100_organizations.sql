@@ -194,6 +194,9 @@ create trigger on_organization_created after insert on public.organizations
 
 -- Only owners may hand out or take away the owner role. Service work (no auth.uid())
 -- is trusted. SQLSTATE LY403 is mapped to HTTP 403 by the API.
+-- Deleting the organization cascades here after it is gone: the actor's own membership may
+-- already be deleted by then, so the check would wrongly refuse an owner deleting an
+-- organization that has other owners.
 create function private.guard_owner_role() returns trigger
 language plpgsql security definer
 set search_path = ''
@@ -201,7 +204,9 @@ as $$
 declare
   actor uuid := (select auth.uid());
 begin
-  if actor is null then
+  if actor is null
+     or (tg_op = 'DELETE'
+         and not exists (select 1 from public.organizations where id = old.org_id)) then
     return coalesce(new, old);
   end if;
   if (tg_op = 'UPDATE' and (old.role = 'owner' or new.role = 'owner')
@@ -280,10 +285,16 @@ grant execute on function private.accept_invitation(text) to authenticated;
 -- ===========================================================================
 -- Grants: nothing for anon; authenticated gets what its policies then narrow down
 -- ===========================================================================
-grant select, insert, update, delete on public.organizations to authenticated;
-grant select, update, delete on public.memberships to authenticated;
+-- Updates are granted per column: policies judge rows, not columns, so without this an
+-- admin could move a membership to another user or organization, or rewrite created_by.
+grant select, insert, delete on public.organizations to authenticated;
+grant update (name, slug, timezone) on public.organizations to authenticated;
+grant select, delete on public.memberships to authenticated;
+grant update (role) on public.memberships to authenticated;
 grant select, insert, delete on public.invitations to authenticated;
-grant select, update on public.profiles to authenticated;
+grant select on public.profiles to authenticated;
+grant update (display_name, avatar_url, default_organization_id) on public.profiles
+  to authenticated;
 grant all on public.organizations, public.memberships, public.invitations, public.profiles
   to service_role;
 

@@ -30,6 +30,14 @@ as $$
   select id from auth.users where raw_user_meta_data ->> 'test_nickname' = nickname
 $$;
 
+-- Definer, so switching straight from one user to another (still `authenticated`) works.
+create or replace function tests.get_supabase_email(nickname text) returns text
+language sql stable security definer
+set search_path = ''
+as $$
+  select email from auth.users where raw_user_meta_data ->> 'test_nickname' = nickname
+$$;
+
 -- Acts as the user for the rest of the transaction, exactly as shared/db.ts asUser does.
 create or replace function tests.authenticate_as(nickname text) returns void
 language plpgsql
@@ -37,7 +45,7 @@ set search_path = ''
 as $$
 declare
   uid uuid := tests.get_supabase_uid(nickname);
-  mail text := (select email from auth.users where id = uid);
+  mail text := tests.get_supabase_email(nickname);
 begin
   if uid is null then
     raise exception 'no test user named %', nickname;

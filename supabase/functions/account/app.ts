@@ -1,0 +1,12 @@
+/**
+ * account: the signed-in user's own profile and memberships.
+ */
+import { createApp } from '../../../shared/http/app.ts'
+import { meRoutes } from './me.ts'
+
+export const app = createApp('account', {
+  title: 'Account',
+  description: "The caller's profile, memberships and default organization.",
+})
+
+meRoutes(app)
