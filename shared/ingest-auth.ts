@@ -6,8 +6,7 @@
  * to write to; `asIngestor()` then runs the writes under RLS for a user, or as the service
  * for a key, whose queries must name `ingestor.orgId` themselves.
  */
-import { createRoute } from '@hono/zod-openapi'
-import type { OpenAPIHono } from '@hono/zod-openapi'
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import { createMiddleware } from 'hono/factory'
 import { bearerToken, type JWTClaims, TokenError, verifyAccessToken } from './auth.ts'
 import { randomToken, sha256Hex } from './crypto.ts'

@@ -35,7 +35,8 @@ create table public.metrics (
   metric_date date not null,
   source text not null default 'api' check (source ~ '^[a-z0-9][a-z0-9_.:-]{0,63}$'),
   dimension text not null default '' check (char_length(dimension) <= 200),
-  value numeric not null,
+  -- numeric also takes NaN and ±Infinity, which would poison every sum on a dashboard.
+  value numeric not null check (value > '-Infinity' and value < 'Infinity'),
   meta jsonb not null default '{}'::jsonb check (jsonb_typeof(meta) = 'object'),
   updated_at timestamptz not null default now(),
   primary key (org_id, metric_name, metric_date, source, dimension)
@@ -76,17 +77,19 @@ create index events_received_brin on public.events using brin (received_at);
 -- ===========================================================================
 -- Event counts per 15 minutes: every IANA zone's offset is a multiple of 15 minutes, so
 -- hour/day/week/month buckets in any timezone sum these exactly.
+-- The rollups are updated by every batch; free space on each page (fillfactor) lets those
+-- updates stay on their page without new index entries (HOT updates).
 create table public.event_counts (
   org_id uuid not null references public.organizations (id) on delete cascade,
   name text not null,
   bucket timestamptz not null,
   events bigint not null,
   primary key (org_id, name, bucket)
-);
+) with (fillfactor = 70);
 alter table public.event_counts enable row level security;
 create index event_counts_org_bucket_idx on public.event_counts (org_id, bucket);
 
--- Who was active on which day (the organization's day when the event arrived), for
+-- Who was active on which day (the organization's day when the event occurred), for
 -- DAU/WAU/MAU and retention without scanning raw events.
 create table public.event_actor_days (
   org_id uuid not null references public.organizations (id) on delete cascade,
@@ -94,7 +97,7 @@ create table public.event_actor_days (
   actor_id text not null,
   events integer not null,
   primary key (org_id, day, actor_id)
-);
+) with (fillfactor = 70);
 alter table public.event_actor_days enable row level security;
 create index event_actor_days_actor_idx on public.event_actor_days (org_id, actor_id, day);
 
@@ -106,12 +109,14 @@ create table public.event_actors (
   last_seen_at timestamptz not null,
   first_seen_day date not null,
   primary key (org_id, actor_id)
-);
+) with (fillfactor = 70);
 alter table public.event_actors enable row level security;
 create index event_actors_cohort_idx on public.event_actors (org_id, first_seen_day);
 
 -- Folds newly inserted events (only rows actually inserted, so a retried batch adds
--- nothing) into the rollups, in sorted order so concurrent batches lock rows alike.
+-- nothing) into the rollups, in sorted order so concurrent batches lock rows alike. The
+-- actor-days are aggregated once and feed both actor tables; an actor whose first and
+-- last activity a batch does not move is left unwritten.
 create function private.roll_up_new_events() returns trigger
 language plpgsql security definer
 set search_path = ''
@@ -127,20 +132,22 @@ begin
   on conflict (org_id, name, bucket)
   do update set events = public.event_counts.events + excluded.events;
 
-  insert into public.event_actor_days (org_id, day, actor_id, events)
-  select e.org_id, (e.occurred_at at time zone o.timezone)::date, e.actor_id, count(*)
-  from new_events e join public.organizations o on o.id = e.org_id
-  where e.actor_id is not null
-  group by 1, 2, 3
-  order by 1, 2, 3
-  on conflict (org_id, day, actor_id)
-  do update set events = public.event_actor_days.events + excluded.events;
-
+  with actor_days as materialized (
+    select e.org_id, (e.occurred_at at time zone o.timezone)::date as day, e.actor_id,
+           count(*) as events, min(e.occurred_at) as first_at, max(e.occurred_at) as last_at
+    from new_events e join public.organizations o on o.id = e.org_id
+    where e.actor_id is not null
+    group by 1, 2, 3
+  ), days as (
+    insert into public.event_actor_days (org_id, day, actor_id, events)
+    select org_id, day, actor_id, events from actor_days
+    order by 1, 2, 3
+    on conflict (org_id, day, actor_id)
+    do update set events = public.event_actor_days.events + excluded.events
+  )
   insert into public.event_actors (org_id, actor_id, first_seen_at, last_seen_at, first_seen_day)
-  select e.org_id, e.actor_id, min(e.occurred_at), max(e.occurred_at),
-         (min(e.occurred_at) at time zone min(o.timezone))::date
-  from new_events e join public.organizations o on o.id = e.org_id
-  where e.actor_id is not null
+  select org_id, actor_id, min(first_at), max(last_at), min(day)
+  from actor_days
   group by 1, 2
   order by 1, 2
   on conflict (org_id, actor_id) do update set
@@ -148,7 +155,9 @@ begin
     first_seen_day = case when excluded.first_seen_at < public.event_actors.first_seen_at
                           then excluded.first_seen_day
                           else public.event_actors.first_seen_day end,
-    last_seen_at = greatest(public.event_actors.last_seen_at, excluded.last_seen_at);
+    last_seen_at = greatest(public.event_actors.last_seen_at, excluded.last_seen_at)
+  where excluded.first_seen_at < public.event_actors.first_seen_at
+     or excluded.last_seen_at > public.event_actors.last_seen_at;
   return null;
 end
 $$;
@@ -201,6 +210,23 @@ end
 $$;
 revoke execute on function private.use_api_key(text) from public;
 grant execute on function private.use_api_key(text) to service_role;
+
+-- Revoking is final: a key revoked because it leaked must not be brought back by an
+-- update of revoked_at (admins may update that column to revoke). SQLSTATE LY409 → 409.
+create function private.keep_api_keys_revoked() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if old.revoked_at is not null and new.revoked_at is distinct from old.revoked_at then
+    raise exception 'a revoked API key stays revoked' using errcode = 'LY409';
+  end if;
+  return new;
+end
+$$;
+
+create trigger api_keys_keep_revoked before update on public.api_keys
+  for each row execute function private.keep_api_keys_revoked();
 
 -- ===========================================================================
 -- Grants

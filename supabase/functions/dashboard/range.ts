@@ -29,8 +29,13 @@ export function isValidTimezone(tz: string): boolean {
   }
 }
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
-  .refine((d) => toDate(d).toISOString().slice(0, 10) === d, 'not a real calendar date')
+/** A calendar day as `YYYY-MM-DD`, rejecting impossible dates such as 2026-02-30. */
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((d) => {
+    // zod runs this even when the regex failed, so an unparsable date must not throw.
+    const t = toDate(d)
+    return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d
+  }, 'not a real calendar date')
 
 /** Query parameters shared by every ranged dashboard endpoint. */
 export const rangeQuerySchema = z.object({

@@ -1,0 +1,72 @@
+/**
+ * POST /events: a batch of up to 1,000 events, stored in one statement. Events whose id is
+ * already stored are skipped (counted as duplicates), so a retried batch is harmless.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
+import type { Tx } from '../../../shared/db.ts'
+import { ApiError } from '../../../shared/http/errors.ts'
+import { ErrorSchema, json, jsonBody } from '../../../shared/http/openapi.ts'
+import { validationFailed } from '../../../shared/http/validation.ts'
+import { asIngestor, ingestRoute } from '../../../shared/ingest-auth.ts'
+import { type Event, EventBatch, Ingested, MAX_EVENTS } from './schema.ts'
+
+/** 1,000 events with properties near their limit, and some slack for the envelope. */
+const MAX_BODY_BYTES = 6 * 1024 * 1024
+
+const ingest = ingestRoute({
+  method: 'post',
+  path: '/',
+  summary: `Send up to ${MAX_EVENTS} events`,
+  description: 'With a user token (member or better of the active organization) or an API ' +
+    'key with the ingest scope. All or nothing: one invalid event refuses the whole batch, ' +
+    'and the 400 lists every invalid event by index. Give each event an `id` to make ' +
+    'retries safe: an id already stored is counted as a duplicate and not stored again.',
+  request: { body: jsonBody(EventBatch) },
+  responses: {
+    200: json(Ingested, 'Stored'),
+    413: json(ErrorSchema, 'The body is larger than 6 MiB'),
+  },
+})
+
+/**
+ * Stores the events for `orgId` in one statement and returns how many were new.
+ *
+ * The batch travels as one jsonb parameter unpacked by jsonb_to_recordset: for 1,000
+ * events that measured ~5.7 ms from JS to rows, against ~5.9 ms for json_to_recordset and
+ * ~7.0 ms for one array per column with unnest (tests/ingest/bench_insert.ts compares
+ * them in a real insert). Typed text first: postgres.js would JSON-encode a string bound
+ * as jsonb a second time. Sorting by id makes concurrent retries of one batch take their
+ * index locks in the same order.
+ */
+export async function insertEvents(tx: Tx, orgId: string, events: Event[]): Promise<number> {
+  const result = await tx`
+    insert into public.events (org_id, id, occurred_at, name, actor_id, session_id, properties)
+    select ${orgId}::uuid, coalesce(e.id, gen_random_uuid()::text), e.occurred_at, e.name,
+           e.actor_id, e.session_id, coalesce(e.properties, '{}'::jsonb)
+    from jsonb_to_recordset(${JSON.stringify(events)}::text::jsonb) as e(
+      id text, occurred_at timestamptz, name text, actor_id text, session_id text,
+      properties jsonb)
+    order by 2
+    on conflict (org_id, id) do nothing`
+  return result.count
+}
+
+const limited = new OpenAPIHono({ defaultHook: validationFailed })
+limited.use(
+  '/',
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', 'the body is larger than 6 MiB')
+    },
+  }),
+)
+
+/** Registers POST /events. */
+export const ingestRoutes = limited.openapi(ingest, async (c) => {
+  const { events } = c.req.valid('json')
+  const ingestor = c.get('ingestor')
+  const accepted = await asIngestor(ingestor, (tx) => insertEvents(tx, ingestor.orgId, events))
+  return c.json({ accepted, duplicates: events.length - accepted }, 200)
+})

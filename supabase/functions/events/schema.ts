@@ -1,0 +1,81 @@
+/**
+ * What one batch of events may contain. Every check runs on every event, so a refused
+ * batch names each bad event by index (`body.events[3].occurred_at: ...`).
+ */
+import { z } from '@hono/zod-openapi'
+
+export const MAX_EVENTS = 1000
+/** Clocks drift; a little future is tolerated, more means a wrong clock or unit. */
+const MAX_FUTURE_MS = 5 * 60_000
+/** Older events would land in rollup days nobody reads and are usually a unit mistake. */
+const MAX_AGE_DAYS = 400
+const MAX_PROPERTIES_BYTES = 8192
+
+// Postgres text and jsonb cannot hold NUL, and UTF-8 cannot encode unpaired surrogates.
+const storable = (s: string) => !s.includes('\0') && s.isWellFormed()
+const UNSTORABLE_JSON = /\\u(?:0000|d[89a-f])/i
+
+const text = (max: number) =>
+  z.string().min(1).max(max).refine(storable, 'must not contain NUL or unpaired surrogates')
+
+const occurredAt = z.iso.datetime({
+  offset: true,
+  error: 'expected an ISO-8601 timestamp with an offset, e.g. 2026-01-31T12:00:00Z',
+}).superRefine((value, ctx) => {
+  const at = Date.parse(value)
+  const now = Date.now()
+  if (Number.isNaN(at)) ctx.addIssue({ code: 'custom', message: 'is not a valid date' })
+  else if (/[+-](1[6-9]|2\d):\d\d$/.test(value)) {
+    // Postgres takes offsets up to ±15:59 (real zones span -12:00 to +14:00).
+    ctx.addIssue({ code: 'custom', message: 'has an offset beyond ±15:59' })
+  } else if (at > now + MAX_FUTURE_MS) {
+    ctx.addIssue({ code: 'custom', message: 'is more than 5 minutes in the future' })
+  } else if (at < now - MAX_AGE_DAYS * 86_400_000) {
+    ctx.addIssue({ code: 'custom', message: `is older than ${MAX_AGE_DAYS} days` })
+  }
+})
+
+const properties = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const json = JSON.stringify(value)
+  if (json.length > MAX_PROPERTIES_BYTES) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be at most ${MAX_PROPERTIES_BYTES} bytes as JSON`,
+    })
+  } else if (UNSTORABLE_JSON.test(json)) {
+    ctx.addIssue({ code: 'custom', message: 'must not contain NUL or unpaired surrogates' })
+  }
+})
+
+export const Event = z.strictObject({
+  id: text(128).optional().openapi({
+    description: 'Your id for the event. Send one and a retried batch is stored once; ' +
+      'without it a random id is given and a retry stores the event again.',
+    example: '01J9Z6Q3V8K2M4N6P8R0S2T4V6',
+  }),
+  name: text(200).openapi({ example: 'signup_completed' }),
+  occurred_at: occurredAt.openapi({
+    description: `When it happened, with an offset; at most ${MAX_AGE_DAYS} days old and ` +
+      '5 minutes ahead',
+    example: '2026-11-22T09:30:00Z',
+  }),
+  actor_id: text(200).nullish().openapi({ description: 'Who did it (your user id)' }),
+  session_id: text(200).nullish(),
+  properties: properties.optional().openapi({
+    description: `Any JSON object, at most ${MAX_PROPERTIES_BYTES} bytes`,
+    example: { plan: 'pro' },
+  }),
+}).openapi('Event')
+
+export type Event = z.infer<typeof Event>
+
+export const EventBatch = z.strictObject({
+  events: z.array(Event).min(1).max(MAX_EVENTS),
+}).openapi('EventBatch')
+
+export const Ingested = z.object({
+  accepted: z.number().int().openapi({ description: 'Events stored by this request' }),
+  duplicates: z.number().int().openapi({
+    description: 'Events whose id was already stored (or repeated in the batch)',
+  }),
+}).openapi('Ingested')
