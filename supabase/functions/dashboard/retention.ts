@@ -1,0 +1,138 @@
+/**
+ * Retention: actors grouped into cohorts by the day or ISO week they were first seen
+ * (event_actors.first_seen_day), and how many of each cohort came back, from the
+ * event_actor_days rollup, in the organization's days (see org-days.ts).
+ */
+import { OpenAPIHono, z } from '@hono/zod-openapi'
+import { asUser } from '../../../shared/db.ts'
+import { badRequest } from '../../../shared/http/errors.ts'
+import { json, userRoute } from '../../../shared/http/openapi.ts'
+import { validationFailed } from '../../../shared/http/validation.ts'
+import { activeOrg } from '../../../shared/tenant.ts'
+import { orgDaysRangeSchema, queryInt } from './org-days.ts'
+import { addDays, daysBetween, resolveWindow, todayIn, withRangeRules } from './range.ts'
+import { type Cohorts, cohortTable, retentionCells, startOfIsoWeek } from './retention-cohorts.ts'
+
+/** Most cohorts and matrix periods one request may ask for. */
+export const RETENTION_LIMITS = {
+  day: { cohorts: 92, periods: 90, defaultCohorts: 30, defaultPeriods: 30 },
+  week: { cohorts: 53, periods: 52, defaultCohorts: 8, defaultPeriods: 12 },
+} as const
+
+const query = withRangeRules(
+  orgDaysRangeSchema.extend({
+    cohort: z.enum(['day', 'week']).default('week').openapi({
+      description: 'Group actors by the day or the ISO week (Monday to Sunday) first seen',
+    }),
+    cohorts: queryInt(1, RETENTION_LIMITS.day.cohorts).optional().openapi({
+      description: 'The last N cohorts up to today, instead of a range. Default: 8 weeks, ' +
+        '30 days (when no range is given either).',
+    }),
+    periods: queryInt(0, RETENTION_LIMITS.day.periods).optional().openapi({
+      description: 'Last period of the matrix (0..N). Default: 12 weeks, 30 days.',
+    }),
+  }),
+  366,
+).superRefine((q, ctx) => {
+  if (q.cohorts !== undefined && (q.range !== undefined || q.from !== undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cohorts'],
+      message: 'give either cohorts or a range (range or from/to), not both',
+    })
+  }
+  const limits = RETENTION_LIMITS[q.cohort]
+  if (q.cohorts !== undefined && q.cohorts > limits.cohorts) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cohorts'],
+      message: `must be at most ${limits.cohorts} for ${q.cohort} cohorts`,
+    })
+  }
+  if (q.periods !== undefined && q.periods > limits.periods) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['periods'],
+      message: `must be at most ${limits.periods} for ${q.cohort} cohorts`,
+    })
+  }
+})
+
+const Period = z.object({
+  period: z.number().int(),
+  active: z.number().int().nullable().openapi({ description: 'null: not reached yet' }),
+  share: z.number().nullable(),
+}).openapi('RetentionPeriod')
+
+const Cohort = z.object({
+  start: z.string().openapi({ example: '2026-03-02', description: 'First day of the cohort' }),
+  end: z.string().openapi({ example: '2026-03-08', description: 'Last day of the cohort' }),
+  size: z.number().int(),
+  day_1: z.number().nullable().openapi({
+    description: 'Share active 1 day after their own first day; null while any member has ' +
+      'not reached that day yet, or when the cohort is empty',
+  }),
+  day_7: z.number().nullable(),
+  day_30: z.number().nullable(),
+  matrix: z.array(Period).openapi({
+    description: 'Period k: active on the k-th day (or ISO week) after the cohort started',
+  }),
+}).openapi('RetentionCohort')
+
+const Retention = z.object({
+  cohort: z.enum(['day', 'week']),
+  timezone: z.string().openapi({ description: "The organization's timezone (its days)" }),
+  today: z.string(),
+  periods: z.number().int(),
+  cohorts: z.array(Cohort).openapi({ description: 'Oldest first' }),
+}).openapi('Retention')
+
+const retentionRoute = userRoute({
+  method: 'get',
+  path: '/retention',
+  summary: 'Retention of first-seen cohorts',
+  description: "Cohorts of actors by first-seen day or ISO week, in the organization's days, " +
+    'with the share active 1, 7 and 30 days after first seen and the cohort matrix. ' +
+    'With a range, every cohort (whole weeks for cohort=week) that overlaps it.',
+  request: { query },
+  responses: { 200: json(Retention, 'Retention cohorts') },
+})
+
+export const retention = new OpenAPIHono({ defaultHook: validationFailed })
+
+retention.openapi(retentionRoute, async (c) => {
+  const q = c.req.valid('query')
+  const limits = RETENTION_LIMITS[q.cohort]
+  const length = q.cohort === 'week' ? 7 : 1
+  const periods = q.periods ?? limits.defaultPeriods
+  const body = await asUser(c.get('user').claims, async (tx) => {
+    const org = await activeOrg(tx)
+    const today = todayIn(org.timezone)
+    const align = (day: string) => length === 7 ? startOfIsoWeek(day) : day
+    let first: string
+    let last = align(today)
+    if (q.range !== undefined || q.from !== undefined) {
+      const window = resolveWindow(q, org.timezone)
+      first = align(window.from)
+      last = align(window.to)
+    } else {
+      first = addDays(last, -length * ((q.cohorts ?? limits.defaultCohorts) - 1))
+    }
+    const count = daysBetween(first, last) / length + 1
+    if (count > limits.cohorts) {
+      throw badRequest(
+        `query.range: covers ${count} ${q.cohort} cohorts, at most ${limits.cohorts}`,
+      )
+    }
+    const cohorts: Cohorts = { first, count, length, periods }
+    const cells = await retentionCells(tx, org.id, cohorts)
+    return {
+      cohort: q.cohort,
+      timezone: org.timezone,
+      today,
+      periods,
+      cohorts: cohortTable(cohorts, cells, today),
+    }
+  })
+  return c.json(body, 200)
+})
