@@ -12,7 +12,7 @@ export type StackKeys = {
 }
 
 type Stored = {
-  privateJwk: JsonWebKey
+  privateJwk: JsonWebKey & { kid: string }
   publicJwk: StackKeys['publicJwk']
   publishableKey: string
   secretKey: string
