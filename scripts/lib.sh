@@ -6,7 +6,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DENO_VERSION="2.5.6"
+DENO_VERSION="2.9.6"
 PG_BIN="/usr/lib/postgresql/15/bin"
 STATE="$ROOT/.local/$INSTANCE"
 PGDATA_DIR="$STATE/db"

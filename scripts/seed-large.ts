@@ -1,0 +1,475 @@
+/**
+ * Loads a benchmark-sized organization: `deno task seed:large -- --events 10000000
+ * --metrics 1000000 [--db <url>] [--chunk 500000] [--force]`.
+ *
+ * It creates (or reuses) the user bench@lytics.dev, their organization `bench` holding
+ * exactly the requested number of events and metric rows, and a second organization with
+ * a little data of its own (whose user the bench user is not), so RLS has something to
+ * filter. Rows are generated server-side, `insert ... select from generate_series` in
+ * chunks, so the rollup trigger runs once per chunk as it does for an ingestion batch.
+ * A re-run with the same counts reuses the data; other counts (or --force) regenerate it.
+ */
+import { parseArgs } from 'node:util'
+import postgres from 'postgres'
+
+export const BENCH_EMAIL = 'bench@lytics.dev'
+export const BENCH_PASSWORD = 'lytics-bench-2026'
+export const BENCH_SLUG = 'bench'
+export const OTHER_SLUG = 'bench-other'
+export const OTHER_EMAIL = 'bench-other@lytics.dev'
+export const DEV_DB_URL = 'postgresql://postgres:postgres@127.0.0.1:54322/postgres'
+
+/** What seedLarge makes. */
+export type SeedOptions = {
+  events: number
+  metrics: number
+  /** Rows per insert statement. */
+  chunk?: number
+  /** Days the events are spread over, ending now. */
+  days?: number
+  /** Regenerate even when the counts already match. */
+  force?: boolean
+  log?: (line: string) => void
+}
+
+/** The outcome of seedLarge, with the measured throughput. */
+export type SeedResult = {
+  orgId: string
+  userId: string
+  reused: boolean
+  eventsSeconds: number
+  metricsSeconds: number
+}
+
+const TIMEZONE = 'Europe/Berlin'
+
+/**
+ * Fills the bench organization through `sql` (a superuser connection).
+ *
+ * @example
+ * const sql = postgres(url)
+ * await seedLarge(sql, { events: 20_000, metrics: 5_000 })
+ */
+export async function seedLarge(sql: postgres.Sql, options: SeedOptions): Promise<SeedResult> {
+  const log = options.log ?? console.log
+  const chunk = options.chunk ?? 500_000
+  const days = options.days ?? 365
+  const userId = await ensureUser(sql, BENCH_EMAIL, 'Bench User')
+  const orgId = await ensureOrg(sql, BENCH_SLUG, 'Bench Inc.', userId)
+
+  const [have] = await sql<{ events: bigint; metrics: bigint }[]>`
+    select (select count(*) from public.events where org_id = ${orgId}) as events,
+           (select count(*) from public.metrics where org_id = ${orgId}) as metrics`
+  if (
+    !options.force && Number(have.events) === options.events &&
+    Number(have.metrics) === options.metrics
+  ) {
+    log(
+      `bench organization already holds ${fmt(options.events)} events and ` +
+        `${fmt(options.metrics)} metric rows: reusing it (--force regenerates)`,
+    )
+    return { orgId, userId, reused: true, eventsSeconds: 0, metricsSeconds: 0 }
+  }
+  if (Number(have.events) + Number(have.metrics) > 0) {
+    log(
+      `removing the bench organization's ${fmt(Number(have.events))} events and ` +
+        `${fmt(Number(have.metrics))} metric rows`,
+    )
+    await clearOrg(sql, orgId)
+  }
+
+  const started = performance.now()
+  const actors = Math.min(50_000, Math.max(50, Math.round(options.events / 500)))
+  await insertEvents(sql, orgId, eventsPlan(options.events, days, actors), chunk, 'ev', log)
+  const eventsSeconds = (performance.now() - started) / 1000
+  log(
+    `events: ${fmt(options.events)} rows in ${eventsSeconds.toFixed(1)} s = ` +
+      `${fmt(Math.round(options.events / eventsSeconds))} rows/s (rollups included)`,
+  )
+
+  const metricsStarted = performance.now()
+  await insertMetrics(sql, orgId, metricsPlan(options.metrics, 3 * 365 + 1), chunk, log)
+  const metricsSeconds = (performance.now() - metricsStarted) / 1000
+  log(
+    `metrics: ${fmt(options.metrics)} rows in ${metricsSeconds.toFixed(1)} s = ` +
+      `${fmt(Math.round(options.metrics / Math.max(metricsSeconds, 0.001)))} rows/s`,
+  )
+
+  await seedOtherOrg(sql, options, log)
+
+  // VACUUM, not only ANALYZE: index-only scans on the rollups need the visibility map
+  // set, which fresh pages lack until autovacuum would otherwise run mid-benchmark.
+  const vacuumStarted = performance.now()
+  for (const table of ['events', 'event_counts', 'event_actor_days', 'event_actors', 'metrics']) {
+    await sql.unsafe(`vacuum (analyze) public.${table}`)
+  }
+  log(`vacuum analyze: ${((performance.now() - vacuumStarted) / 1000).toFixed(1)} s`)
+  return { orgId, userId, reused: false, eventsSeconds, metricsSeconds }
+}
+
+/** One day of events: how many, the first event number, how many actors exist by then. */
+type DayShare = { day: string; count: number; base: number; pool: number; span: number }
+
+/** One metric series (source, metric, dimension) over its most recent `days` days. */
+type SeriesPlan = {
+  source: string
+  metric: string
+  dimension: string
+  base: number
+  decimals: number
+  days: number
+}
+
+// Deterministic (mulberry32), so a re-run spreads the same counts over the same days.
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const WEEKDAY = [1.0, 1.05, 1.04, 1.01, 0.93, 0.68, 0.72] // Monday first
+
+/**
+ * Spreads exactly `total` events over `days` days ending now: traffic growing ~80% over
+ * the span, a weekday rhythm, ±7% noise, today only up to now. Largest remainders make
+ * the integer counts add up exactly.
+ */
+function eventsPlan(total: number, days: number, actors: number, now = new Date()): DayShare[] {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: TIMEZONE,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }).formatToParts(now).map((p) => [p.type, p.value]),
+  )
+  const today = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day))
+  const elapsed = Number(parts.hour) * 3600 + Number(parts.minute) * 60 + Number(parts.second)
+  const random = prng(days * 7919 + total)
+  const plan = Array.from({ length: days }, (_, d) => {
+    const date = new Date(today - (days - 1 - d) * 86_400_000)
+    const span = d === days - 1 ? Math.max(elapsed, 60) : 86_400
+    const weight = (0.55 + 0.45 * d / Math.max(days - 1, 1)) * WEEKDAY[(date.getUTCDay() + 6) % 7] *
+      (0.93 + 0.14 * random()) * span / 86_400
+    return { day: date.toISOString().slice(0, 10), weight, span, count: 0, base: 0, pool: 1 }
+  })
+  const sum = plan.reduce((n, d) => n + d.weight, 0)
+  let given = 0
+  for (const d of plan) given += d.count = Math.floor(total * d.weight / sum)
+  const byRemainder = [...plan].sort((a, b) =>
+    (total * b.weight / sum - b.count) - (total * a.weight / sum - a.count)
+  )
+  for (let i = 0; given < total; i++, given++) byRemainder[i % days].count++
+  let base = 0
+  let cumulative = 0
+  for (const d of plan) {
+    cumulative += d.weight
+    d.base = base
+    base += d.count
+    d.pool = Math.max(1, Math.min(actors, Math.ceil(actors * cumulative / sum)))
+  }
+  return plan.filter((d) => d.count > 0)
+}
+
+// Series in the order they are used: an Instagram account, a GA4 property by channel,
+// first-party API metrics by plan, then further GA4 properties until the count is reached.
+function* seriesCatalog(): Generator<Omit<SeriesPlan, 'days'>> {
+  const ig = { reach: 2400, views: 5800, accounts_engaged: 150, total_interactions: 320 }
+  for (const [metric, base] of Object.entries({ ...ig, follower_count: 20 })) {
+    yield { source: 'instagram', metric, dimension: '', base, decimals: 0 }
+  }
+  const channels = { organic: 420, direct: 250, referral: 120, social: 130, email: 80 }
+  const extra = { paid: 90, display: 30, affiliates: 20 }
+  const perSession = {
+    sessions: 1,
+    activeUsers: 0.78,
+    newUsers: 0.35,
+    screenPageViews: 2.6,
+    engagedSessions: 0.62,
+    eventCount: 8.5,
+    keyEvents: 0.03,
+    totalRevenue: 1.4,
+  }
+  const ga4 = function* (source: string, scale: number) {
+    for (const [metric, ratio] of Object.entries(perSession)) {
+      for (const [dimension, sessions] of Object.entries({ ...channels, ...extra })) {
+        const decimals = metric === 'totalRevenue' ? 2 : 0
+        yield { source, metric, dimension, base: sessions * ratio * scale, decimals }
+      }
+    }
+  }
+  yield* ga4('ga4', 1)
+  const api = { signups: 12, trials_started: 5, support_tickets: 7, churned_customers: 0.8 }
+  for (const [metric, base] of Object.entries(api)) {
+    for (const plan of ['free', 'pro', 'team', 'enterprise']) {
+      yield { source: 'api', metric, dimension: plan, base, decimals: 0 }
+    }
+  }
+  const random = prng(42)
+  for (let site = 2;; site++) {
+    yield* ga4(`ga4:site-${String(site).padStart(3, '0')}`, 0.1 + 0.9 * random())
+  }
+}
+
+/** Exactly `total` metric rows: full `days`-long series, the last one shorter. */
+function metricsPlan(total: number, days: number): SeriesPlan[] {
+  const plan: SeriesPlan[] = []
+  const catalog = seriesCatalog()
+  for (let left = total; left > 0; left -= days) {
+    plan.push({ ...catalog.next().value as Omit<SeriesPlan, 'days'>, days: Math.min(days, left) })
+  }
+  return plan
+}
+
+// Users are made as supabase/seed.sql makes them, so they sign in with the local auth server.
+async function ensureUser(sql: postgres.Sql, email: string, name: string): Promise<string> {
+  await sql`
+    insert into auth.users (instance_id, id, aud, role, email, encrypted_password,
+      email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
+      confirmation_token, recovery_token, email_change_token_new, email_change)
+    values ('00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated',
+      'authenticated', ${email}, extensions.crypt(${BENCH_PASSWORD}, extensions.gen_salt('bf', 10)),
+      now(), '{"provider":"email","providers":["email"]}', ${sql.json({ display_name: name })},
+      now(), now(), '', '', '', '')
+    on conflict do nothing`
+  const [user] = await sql<{ id: string }[]>`
+    select id from auth.users where lower(email) = ${email}`
+  await sql`
+    insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at)
+    values (${user.id}, ${user.id},
+      ${sql.json({ sub: user.id, email, email_verified: true })}, 'email', now())
+    on conflict do nothing`
+  return user.id
+}
+
+// The owner's default organization, so the dashboard (which acts on it) shows this one.
+async function ensureOrg(sql: postgres.Sql, slug: string, name: string, owner: string) {
+  await sql`
+    insert into public.organizations (name, slug, timezone, created_by)
+    values (${name}, ${slug}, ${TIMEZONE}, ${owner})
+    on conflict (slug) do nothing`
+  const [org] = await sql<{ id: string }[]>`
+    select id from public.organizations where slug = ${slug}`
+  await sql`
+    insert into public.memberships (org_id, user_id, role) values (${org.id}, ${owner}, 'owner')
+    on conflict do nothing`
+  await sql`update public.profiles set default_organization_id = ${org.id} where id = ${owner}`
+  return org.id
+}
+
+// The rollup trigger only ever adds, so the rollups go together with the events.
+async function clearOrg(sql: postgres.Sql, orgId: string): Promise<void> {
+  await sql.begin(async (tx) => {
+    for (const table of ['events', 'event_counts', 'event_actor_days', 'event_actors', 'metrics']) {
+      await tx.unsafe(`delete from public.${table} where org_id = $1`, [orgId])
+    }
+  })
+}
+
+async function seedOtherOrg(sql: postgres.Sql, options: SeedOptions, log: (l: string) => void) {
+  const owner = await ensureUser(sql, OTHER_EMAIL, 'Other Bench User')
+  const orgId = await ensureOrg(sql, OTHER_SLUG, 'Other Bench Co.', owner)
+  const events = Math.min(100_000, Math.max(1_000, Math.round(options.events / 100)))
+  const metrics = Math.min(20_000, Math.max(500, Math.round(options.metrics / 50)))
+  await clearOrg(sql, orgId)
+  await insertEvents(sql, orgId, eventsPlan(events, 90, 200), events, 'other', () => {})
+  await insertMetrics(sql, orgId, metricsPlan(metrics, 365), metrics, () => {})
+  log(`second organization '${OTHER_SLUG}': ${fmt(events)} events, ${fmt(metrics)} metric rows`)
+}
+
+// Most frequent first: the generator skews its picks toward the start of the list.
+const EVENT_NAMES = (
+  'page_view session_start login dashboard_viewed search_performed filter_applied ' +
+  'report_viewed chart_created signup project_created report_exported invite_sent ' +
+  'comment_added notification_opened onboarding_step integration_synced file_uploaded ' +
+  'settings_updated chart_shared invite_accepted dashboard_created integration_connected ' +
+  'logout api_key_created payment_succeeded feedback_submitted plan_upgraded ' +
+  'project_deleted payment_failed plan_downgraded'
+).split(' ')
+
+// A fixed menu of property objects, picked per event, so no JSON is built per row.
+const PROPERTIES = Array.from({ length: 64 }, (_, i) => ({
+  plan: ['free', 'free', 'pro', 'team'][i % 4],
+  country: ['DE', 'US', 'GB', 'FR', 'NL', 'AT', 'CH', 'ES', 'SE', 'PL', 'IT', 'BR'][(i * 7) % 12],
+  path: ['/dashboard', '/reports', '/projects', '/settings', '/billing', '/docs', '/', '/pricing'][
+    (i * 5) % 8
+  ],
+  app_version: `3.${i % 6}.${(i * 3) % 10}`,
+}))
+
+async function insertEvents(
+  sql: postgres.Sql,
+  orgId: string,
+  plan: DayShare[],
+  chunk: number,
+  prefix: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const total = plan.reduce((n, d) => n + d.count, 0)
+  let done = 0
+  for (const part of chunks(plan, chunk)) {
+    const rows = part.reduce((n, d) => n + d.count, 0)
+    const started = performance.now()
+    // Within a day, times follow (i - 1 + random()) / n so rows arrive in time order (the
+    // time indexes grow at one end); the sine warp makes nights quiet and afternoons busy.
+    // Actors are numbered in sign-up order; `pool` have signed up by that day, and the
+    // cube biases picks toward recent sign-ups, which is what makes retention decay.
+    await sql`
+      insert into public.events
+        (org_id, id, occurred_at, name, actor_id, session_id, properties, received_at)
+      select ${orgId}, e.id, e.at, e.name, e.actor, 'ss_' || e.actor || '_' || e.day, e.props,
+             e.at + interval '2 seconds'
+      from (
+        select ${prefix} || '_' || lpad((d.base + i)::text, 10, '0') as id, d.day,
+               (d.day::timestamp + make_interval(secs => d.span * (t.f + 0.6 * sin(2 * pi() * t.f)
+                 / (2 * pi())))) at time zone ${TIMEZONE} as at,
+               case when r.name < 0.45 then 'page_view'
+                    else (${EVENT_NAMES}::text[])
+                         [2 + floor(${
+      EVENT_NAMES.length - 1
+    }::int * ((r.name - 0.45) / 0.55) ^ 2)::int]
+               end as name,
+               case when r.anon < 0.08 then null
+                    else 'u_' || (d.pool - 1 - floor(d.pool * r.actor ^ 3)::int) end as actor,
+               props.list[1 + floor(${PROPERTIES.length}::int * r.props)::int] as props
+        from unnest(${part.map((d) => d.day)}::date[], ${part.map((d) => d.count)}::int[],
+                    ${part.map((d) => d.base)}::bigint[], ${part.map((d) => d.pool)}::int[],
+                    ${part.map((d) => d.span)}::float8[])
+               as d (day, n, base, pool, span)
+        cross join lateral generate_series(1, d.n) as i
+        cross join lateral (select (i - 1 + random()) / d.n as f) as t
+        cross join lateral (
+          select random() as name, random() as anon, random() as actor, random() as props
+          where i is not null -- correlated, so it is evaluated for every row
+        ) as r
+        cross join (
+          select array_agg(p) as list from jsonb_array_elements(${sql.json(PROPERTIES)}) as p
+        ) as props
+      ) as e`
+    done += rows
+    const seconds = (performance.now() - started) / 1000
+    log(
+      `events ${fmt(done).padStart(12)} / ${fmt(total)}  ` +
+        `(${fmt(rows)} in ${seconds.toFixed(1)} s = ${fmt(Math.round(rows / seconds))} rows/s)`,
+    )
+  }
+}
+
+async function insertMetrics(
+  sql: postgres.Sql,
+  orgId: string,
+  plan: SeriesPlan[],
+  chunk: number,
+  log: (line: string) => void,
+): Promise<void> {
+  const total = plan.reduce((n, s) => n + s.days, 0)
+  let done = 0
+  for (const part of chunks(plan.map((s) => ({ ...s, count: s.days })), chunk)) {
+    const rows = part.reduce((n, s) => n + s.days, 0)
+    // Weekday rhythm, a trend growing toward today, and ±10% noise per day.
+    await sql`
+      insert into public.metrics (org_id, metric_name, metric_date, source, dimension, value)
+      select ${orgId}, s.metric, day, s.source, s.dimension,
+             round((s.base * (0.5 + 0.5 * (s.days - k) / s.days)
+               * (array[1.0, 1.05, 1.04, 1.01, 0.93, 0.68, 0.72])[extract(isodow from day)]
+               * (0.9 + 0.2 * random()))::numeric, s.decimals)
+      from unnest(${part.map((s) => s.source)}::text[], ${part.map((s) => s.metric)}::text[],
+                  ${part.map((s) => s.dimension)}::text[], ${part.map((s) => s.base)}::float8[],
+                  ${part.map((s) => s.decimals)}::int[], ${part.map((s) => s.days)}::int[])
+             as s (source, metric, dimension, base, decimals, days)
+      cross join lateral generate_series(0, s.days - 1) as k
+      cross join lateral (
+        select ((now() at time zone ${TIMEZONE})::date - k) as day
+      ) as d`
+    done += rows
+    log(`metrics ${fmt(done).padStart(11)} / ${fmt(total)}`)
+  }
+}
+
+// Splits a plan into runs of about `size` rows, never splitting a day or a series.
+function* chunks<T extends { count: number }>(plan: T[], size: number): Generator<T[]> {
+  let part: T[] = []
+  let rows = 0
+  for (const item of plan) {
+    part.push(item)
+    rows += item.count
+    if (rows >= size) {
+      yield part
+      part = []
+      rows = 0
+    }
+  }
+  if (part.length) yield part
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US')
+}
+
+function usage(): never {
+  console.error(`usage: deno task seed:large -- [--events N] [--metrics N] [--db URL]
+         [--chunk ROWS] [--days N] [--force]
+defaults: --events 10000000 --metrics 1000000 --db ${DEV_DB_URL} --chunk 500000 --days 365`)
+  Deno.exit(2)
+}
+
+if (import.meta.main) {
+  const args = Deno.args[0] === '--' ? Deno.args.slice(1) : Deno.args
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args,
+      options: {
+        events: { type: 'string', default: '10000000' },
+        metrics: { type: 'string', default: '1000000' },
+        db: { type: 'string', default: Deno.env.get('LYTICS_DB_URL') ?? DEV_DB_URL },
+        chunk: { type: 'string', default: '500000' },
+        days: { type: 'string', default: '365' },
+        force: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }))
+  } catch (err) {
+    console.error((err as Error).message)
+    usage()
+  }
+  const count = (v: string) => /^\d+$/.test(v) ? Number(v) : usage()
+  if (values.help) usage()
+  const options = {
+    events: count(values.events),
+    metrics: count(values.metrics),
+    chunk: Math.max(1, count(values.chunk)),
+    days: Math.max(1, count(values.days)),
+    force: values.force,
+  }
+  const sql = postgres(values.db, {
+    max: 1,
+    onnotice: () => {},
+    // Big hash aggregates in the rollup trigger stay in memory; commits need not wait
+    // for the disk (a crash loses only a chunk, which a re-run regenerates).
+    connection: {
+      application_name: 'lytics-seed-large',
+      work_mem: '256MB',
+      maintenance_work_mem: '1GB',
+      synchronous_commit: 'off',
+    },
+  })
+  try {
+    const started = performance.now()
+    const result = await seedLarge(sql, options)
+    console.log(
+      `\ndone in ${((performance.now() - started) / 1000).toFixed(1)} s. ` +
+        `Sign in as ${BENCH_EMAIL} / ${BENCH_PASSWORD} (organization '${BENCH_SLUG}', ` +
+        `${result.orgId}).`,
+    )
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+}
