@@ -4,7 +4,7 @@
  * Not a test: run it against a running stack, e.g.
  *
  *   LYTICS_STATE_DIR=.local/dev LYTICS_DB_URL=postgresql://postgres:postgres@127.0.0.1:54322/postgres \
- *     deno run -A tests/ingest/bench_insert.ts
+ *     deno run -A tests/bench/batch_formats.ts
  *
  * It makes one organization, sends ROUNDS batches per method (interleaved) and prints the
  * median and p90 milliseconds per batch, JS preparation included.
