@@ -34,7 +34,7 @@ const ingest = ingestRoute({
  *
  * The batch travels as one jsonb parameter unpacked by jsonb_to_recordset: for 1,000
  * events that measured ~5.7 ms from JS to rows, against ~5.9 ms for json_to_recordset and
- * ~7.0 ms for one array per column with unnest (tests/ingest/bench_insert.ts compares
+ * ~7.0 ms for one array per column with unnest (tests/bench/batch_formats.ts compares
  * them in a real insert). Typed text first: postgres.js would JSON-encode a string bound
  * as jsonb a second time. Sorting by id makes concurrent retries of one batch take their
  * index locks in the same order.
