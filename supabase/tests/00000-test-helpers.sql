@@ -38,6 +38,14 @@ as $$
   select email from auth.users where raw_user_meta_data ->> 'test_nickname' = nickname
 $$;
 
+-- An organization's id by slug, for tests acting as users who cannot see it.
+create or replace function tests.get_org_id(org_slug text) returns uuid
+language sql stable security definer
+set search_path = ''
+as $$
+  select id from public.organizations where slug = org_slug
+$$;
+
 -- Acts as the user for the rest of the transaction, exactly as shared/db.ts asUser does.
 create or replace function tests.authenticate_as(nickname text) returns void
 language plpgsql

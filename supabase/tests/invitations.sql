@@ -3,14 +3,6 @@
 begin;
 select plan(36);
 
--- Organization ids by slug, for queries run as users who cannot see the organization.
-create function pg_temp.org_id(org_slug text) returns uuid
-language sql stable security definer
-set search_path = ''
-as $$
-  select id from public.organizations where slug = org_slug
-$$;
-
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('admin');
 select tests.create_supabase_user('member');
@@ -20,9 +12,9 @@ select tests.create_supabase_user('invitee', 'Invitee@Test.Local');
 select tests.create_supabase_user('latecomer');
 select tests.create_org('owner', 'acme');
 select tests.create_org('outsider', 'other');
-select tests.add_member(pg_temp.org_id('acme'), 'admin', 'admin');
-select tests.add_member(pg_temp.org_id('acme'), 'member', 'member');
-select tests.add_member(pg_temp.org_id('acme'), 'viewer', 'viewer');
+select tests.add_member(tests.get_org_id('acme'), 'admin', 'admin');
+select tests.add_member(tests.get_org_id('acme'), 'member', 'member');
+select tests.add_member(tests.get_org_id('acme'), 'viewer', 'viewer');
 
 -- ---------------------------------------------------------------------------
 -- Structure and grants
@@ -51,30 +43,30 @@ select throws_ok($$select private.accept_invitation(repeat('a', 64))$$, '42501',
 select tests.authenticate_as('admin');
 select lives_ok(
   $$insert into public.invitations (id, org_id, email, role, token_hash, invited_by)
-    values ('00000000-0000-4000-8000-0000000000a1', pg_temp.org_id('acme'), 'invitee@test.local',
+    values ('00000000-0000-4000-8000-0000000000a1', tests.get_org_id('acme'), 'invitee@test.local',
             'admin', encode(extensions.digest('token-a', 'sha256'), 'hex'),
             tests.get_supabase_uid('admin'))$$,
   'an admin can invite'
 );
 select throws_ok(
   $$insert into public.invitations (org_id, email, token_hash, invited_by)
-    values (pg_temp.org_id('acme'), 'invitee@test.local', repeat('b', 64), tests.get_supabase_uid('admin'))$$,
+    values (tests.get_org_id('acme'), 'invitee@test.local', repeat('b', 64), tests.get_supabase_uid('admin'))$$,
   '23505', null, 'one open invitation per address and organization'
 );
 select throws_ok(
   $$insert into public.invitations (org_id, email, role, token_hash, invited_by)
-    values (pg_temp.org_id('acme'), 'boss@test.local', 'owner', repeat('c', 64), tests.get_supabase_uid('admin'))$$,
+    values (tests.get_org_id('acme'), 'boss@test.local', 'owner', repeat('c', 64), tests.get_supabase_uid('admin'))$$,
   '23514', null, 'nobody is invited as owner'
 );
 select throws_ok(
   $$insert into public.invitations (org_id, email, token_hash, invited_by)
-    values (pg_temp.org_id('acme'), 'forged@test.local', repeat('d', 64), tests.get_supabase_uid('owner'))$$,
+    values (tests.get_org_id('acme'), 'forged@test.local', repeat('d', 64), tests.get_supabase_uid('owner'))$$,
   '42501', null, 'an admin cannot invite in the name of someone else'
 );
 select tests.authenticate_as('owner');
 select lives_ok(
   $$insert into public.invitations (id, org_id, email, role, token_hash, invited_by, expires_at)
-    values ('00000000-0000-4000-8000-0000000000a2', pg_temp.org_id('acme'), 'latecomer@test.local',
+    values ('00000000-0000-4000-8000-0000000000a2', tests.get_org_id('acme'), 'latecomer@test.local',
             'viewer', encode(extensions.digest('token-late', 'sha256'), 'hex'),
             tests.get_supabase_uid('owner'), now() - interval '1 minute')$$,
   'an owner can invite (this one is already expired)'
@@ -82,19 +74,19 @@ select lives_ok(
 select tests.authenticate_as('member');
 select throws_ok(
   $$insert into public.invitations (org_id, email, token_hash, invited_by)
-    values (pg_temp.org_id('acme'), 'friend@test.local', repeat('e', 64), tests.get_supabase_uid('member'))$$,
+    values (tests.get_org_id('acme'), 'friend@test.local', repeat('e', 64), tests.get_supabase_uid('member'))$$,
   '42501', null, 'a member cannot invite'
 );
 select tests.authenticate_as('viewer');
 select throws_ok(
   $$insert into public.invitations (org_id, email, token_hash, invited_by)
-    values (pg_temp.org_id('acme'), 'friend@test.local', repeat('e', 64), tests.get_supabase_uid('viewer'))$$,
+    values (tests.get_org_id('acme'), 'friend@test.local', repeat('e', 64), tests.get_supabase_uid('viewer'))$$,
   '42501', null, 'a viewer cannot invite'
 );
 select tests.authenticate_as('outsider');
 select throws_ok(
   $$insert into public.invitations (org_id, email, token_hash, invited_by)
-    values (pg_temp.org_id('acme'), 'spy@test.local', repeat('f', 64), tests.get_supabase_uid('outsider'))$$,
+    values (tests.get_org_id('acme'), 'spy@test.local', repeat('f', 64), tests.get_supabase_uid('outsider'))$$,
   '42501', null, 'an outsider cannot invite to another organization'
 );
 
@@ -134,16 +126,16 @@ select throws_ok(
 select tests.authenticate_as('invitee');
 select is(
   private.accept_invitation(encode(extensions.digest('token-a', 'sha256'), 'hex')),
-  pg_temp.org_id('acme'),
+  tests.get_org_id('acme'),
   'the invitee accepts (their e-mail matches whatever its case) and gets the organization id'
 );
-select is(private.org_role(pg_temp.org_id('acme')), 'admin'::public.org_role,
+select is(private.org_role(tests.get_org_id('acme')), 'admin'::public.org_role,
   'the invitee is now a member with the invited role');
 select results_eq('select slug from public.organizations', $$values ('acme')$$,
   'and sees the organization');
 select is(
   (select default_organization_id from public.profiles where id = tests.get_supabase_uid('invitee')),
-  pg_temp.org_id('acme'),
+  tests.get_org_id('acme'),
   'it became their default organization, as they had none'
 );
 select throws_ok(
@@ -162,7 +154,7 @@ select is(
 
 -- An invitation for someone who is already a member.
 insert into public.invitations (org_id, email, token_hash, invited_by)
-values (pg_temp.org_id('acme'), 'member@test.local',
+values (tests.get_org_id('acme'), 'member@test.local',
         encode(extensions.digest('token-member', 'sha256'), 'hex'), tests.get_supabase_uid('owner'));
 select tests.authenticate_as('member');
 select throws_ok(

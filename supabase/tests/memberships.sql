@@ -4,14 +4,6 @@
 begin;
 select plan(43);
 
--- Organization ids by slug, for queries run as users who cannot see the organization.
-create function pg_temp.org_id(org_slug text) returns uuid
-language sql stable security definer
-set search_path = ''
-as $$
-  select id from public.organizations where slug = org_slug
-$$;
-
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('admin');
 select tests.create_supabase_user('member');
@@ -20,10 +12,10 @@ select tests.create_supabase_user('leaver');
 select tests.create_supabase_user('outsider');
 select tests.create_org('owner', 'acme');
 select tests.create_org('outsider', 'other');
-select tests.add_member(pg_temp.org_id('acme'), 'admin', 'admin');
-select tests.add_member(pg_temp.org_id('acme'), 'member', 'member');
-select tests.add_member(pg_temp.org_id('acme'), 'viewer', 'viewer');
-select tests.add_member(pg_temp.org_id('acme'), 'leaver', 'viewer');
+select tests.add_member(tests.get_org_id('acme'), 'admin', 'admin');
+select tests.add_member(tests.get_org_id('acme'), 'member', 'member');
+select tests.add_member(tests.get_org_id('acme'), 'viewer', 'viewer');
+select tests.add_member(tests.get_org_id('acme'), 'leaver', 'viewer');
 
 -- Role of `nickname` in acme, read as superuser.
 create function pg_temp.role_of(nickname text) returns public.org_role
@@ -73,14 +65,14 @@ select results_eq('select user_id from public.memberships',
 -- the role helpers
 -- ---------------------------------------------------------------------------
 select tests.authenticate_as('member');
-select is(private.org_role(pg_temp.org_id('acme')),
+select is(private.org_role(tests.get_org_id('acme')),
   'member'::public.org_role, 'org_role gives the caller''s role');
-select ok(private.has_org_role(pg_temp.org_id('acme'), 'viewer'),
+select ok(private.has_org_role(tests.get_org_id('acme'), 'viewer'),
   'has_org_role: a member is at least a viewer');
-select ok(not private.has_org_role(pg_temp.org_id('acme'), 'admin'),
+select ok(not private.has_org_role(tests.get_org_id('acme'), 'admin'),
   'has_org_role: a member is not an admin');
 select tests.authenticate_as('outsider');
-select is(private.org_role(pg_temp.org_id('acme')), null,
+select is(private.org_role(tests.get_org_id('acme')), null,
   'org_role is null for an outsider');
 select is(cardinality(private.my_org_ids()), 1, 'my_org_ids lists only the caller''s organizations');
 
@@ -224,13 +216,13 @@ select throws_ok(
 -- ---------------------------------------------------------------------------
 select tests.authenticate_as('admin');
 select results_eq(
-  $$select email, role::text from private.org_members(pg_temp.org_id('acme'))$$,
+  $$select email, role::text from private.org_members(tests.get_org_id('acme'))$$,
   $$values ('owner@test.local', 'owner'), ('admin@test.local', 'admin')$$,
   'a member sees the directory of their organization with e-mails, strongest role first'
 );
 select tests.authenticate_as('outsider');
 select is_empty(
-  $$select * from private.org_members(pg_temp.org_id('acme'))$$,
+  $$select * from private.org_members(tests.get_org_id('acme'))$$,
   'an outsider gets nothing from the directory of an organization they are not in'
 );
 select tests.clear_authentication();

@@ -3,14 +3,6 @@
 begin;
 select plan(39);
 
--- Organization ids by slug, for queries run as users who cannot see the organization.
-create function pg_temp.org_id(org_slug text) returns uuid
-language sql stable security definer
-set search_path = ''
-as $$
-  select id from public.organizations where slug = org_slug
-$$;
-
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('coowner');
 select tests.create_supabase_user('admin');
@@ -19,9 +11,9 @@ select tests.create_supabase_user('viewer');
 select tests.create_supabase_user('outsider');
 select tests.create_org('owner', 'acme');
 select tests.create_org('outsider', 'other');
-select tests.add_member(pg_temp.org_id('acme'), 'admin', 'admin');
-select tests.add_member(pg_temp.org_id('acme'), 'member', 'member');
-select tests.add_member(pg_temp.org_id('acme'), 'viewer', 'viewer');
+select tests.add_member(tests.get_org_id('acme'), 'admin', 'admin');
+select tests.add_member(tests.get_org_id('acme'), 'member', 'member');
+select tests.add_member(tests.get_org_id('acme'), 'viewer', 'viewer');
 
 -- ---------------------------------------------------------------------------
 -- Structure and grants
@@ -179,7 +171,7 @@ select is((select count(*)::int from public.organizations where slug = 'acme-inc
   'the organization survived every refused delete');
 
 -- An organization with two owners: deleting it cascades past the owner guard.
-select tests.add_member(pg_temp.org_id('acme-inc'), 'coowner', 'owner');
+select tests.add_member(tests.get_org_id('acme-inc'), 'coowner', 'owner');
 select tests.authenticate_as('owner');
 select lives_ok($$delete from public.organizations where slug = 'acme-inc'$$,
   'an owner can delete an organization that has other owners');

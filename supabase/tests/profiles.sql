@@ -3,21 +3,13 @@
 begin;
 select plan(27);
 
--- Organization ids by slug, for queries run as users who cannot see the organization.
-create function pg_temp.org_id(org_slug text) returns uuid
-language sql stable security definer
-set search_path = ''
-as $$
-  select id from public.organizations where slug = org_slug
-$$;
-
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('viewer');
 select tests.create_supabase_user('outsider');
 select tests.create_supabase_user('loner');
 select tests.create_org('owner', 'acme');
 select tests.create_org('outsider', 'other');
-select tests.add_member(pg_temp.org_id('acme'), 'viewer', 'viewer');
+select tests.add_member(tests.get_org_id('acme'), 'viewer', 'viewer');
 
 -- ---------------------------------------------------------------------------
 -- Structure and grants
@@ -56,7 +48,7 @@ select is(
 );
 select is(
   (select default_organization_id from public.profiles where id = tests.get_supabase_uid('owner')),
-  pg_temp.org_id('acme'), 'the first organization someone creates becomes their default'
+  tests.get_org_id('acme'), 'the first organization someone creates becomes their default'
 );
 
 -- ---------------------------------------------------------------------------
@@ -126,13 +118,13 @@ select throws_ok(
 
 -- default organization: only one the user belongs to
 select results_eq(
-  $$update public.profiles set default_organization_id = pg_temp.org_id('acme')
+  $$update public.profiles set default_organization_id = tests.get_org_id('acme')
     where id = tests.get_supabase_uid('viewer') returning default_organization_id$$,
-  $$select pg_temp.org_id('acme')$$,
+  $$select tests.get_org_id('acme')$$,
   'a viewer can make their organization the default'
 );
 select throws_ok(
-  $$update public.profiles set default_organization_id = pg_temp.org_id('other')
+  $$update public.profiles set default_organization_id = tests.get_org_id('other')
     where id = tests.get_supabase_uid('viewer')$$,
   '42501', null, 'nobody can default to an organization they are not in'
 );
@@ -146,10 +138,10 @@ select lives_ok(
   'the default can be cleared'
 );
 select tests.authenticate_as('outsider');
-select is(private.active_org_id(), pg_temp.org_id('other'),
+select is(private.active_org_id(), tests.get_org_id('other'),
   'the active organization is the caller''s default');
 select tests.authenticate_as('viewer');
-select is(private.active_org_id(), pg_temp.org_id('acme'),
+select is(private.active_org_id(), tests.get_org_id('acme'),
   'without a default, the active organization is the oldest membership');
 
 select * from finish();
