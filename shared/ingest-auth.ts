@@ -8,10 +8,11 @@
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import { createMiddleware } from 'hono/factory'
-import { bearerToken, type JWTClaims, TokenError, verifyAccessToken } from './auth.ts'
+import { bearerToken, type JWTClaims } from './auth.ts'
 import { randomToken, sha256Hex } from './crypto.ts'
 import { asService, asUser, type Tx } from './db.ts'
-import { ApiError, forbidden, unauthorized } from './http/errors.ts'
+import { forbidden, unauthorized } from './http/errors.ts'
+import { authenticateUser } from './http/guards.ts'
 import { errorResponses } from './http/openapi.ts'
 import { activeOrg, type OrgRole, requireRole } from './tenant.ts'
 
@@ -75,18 +76,11 @@ async function resolveApiKey(key: string, scope: ApiKeyScope): Promise<Ingestor>
 }
 
 async function resolveUser(token: string, minRole: OrgRole) {
-  let claims: JWTClaims
-  try {
-    claims = await verifyAccessToken(token)
-    if (claims.role !== 'authenticated') throw new TokenError('a signed-in user is required')
-  } catch (err) {
-    if (err instanceof TokenError) throw new ApiError(401, 'unauthorized', err.message)
-    throw err
-  }
-  const org = await asUser(claims, (tx) => activeOrg(tx))
+  const user = await authenticateUser(token)
+  const org = await asUser(user.claims, (tx) => activeOrg(tx))
   requireRole(org, minRole)
-  const ingestor: Ingestor = { via: 'user', orgId: org.id, role: org.role, claims }
-  return { ingestor, user: { id: claims.sub, email: claims.email ?? null, claims } }
+  const ingestor: Ingestor = { via: 'user', orgId: org.id, role: org.role, claims: user.claims }
+  return { ingestor, user }
 }
 
 /**
