@@ -24,6 +24,9 @@ end
 $$;
 
 grant anon, authenticated, service_role to authenticator;
+-- As supabase/postgres 20230201083204_grant_auth_roles_to_postgres: the functions connect as
+-- postgres and switch to these roles per transaction.
+grant anon, authenticated, service_role to postgres;
 grant usage on schema public to anon, authenticated, service_role;
 
 -- ===========================================================================
