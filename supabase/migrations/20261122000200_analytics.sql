@@ -46,11 +46,13 @@ alter table public.metrics enable row level security;
 -- ===========================================================================
 -- events: raw product activity sent by the organization's own apps
 -- ===========================================================================
--- Not partitioned, deliberately: every read is scoped to one organization and a time
--- range, which the btree indexes below answer directly, and counts come from rollups.
--- Partitioning by month would add partition upkeep for no read benefit at the volumes we
--- target (tens of millions per organization); revisit when retention needs dropping
--- whole months. `id` is the client's id for the event, so a retried batch is stored once.
+-- Partitioned by month of occurred_at. Every read is scoped to one organization and a time
+-- range, and live traffic writes to the newest month only: a month's indexes stay small
+-- enough to be cached, where one 10M-row table's random primary-key inserts were the
+-- largest cost of ingestion (about 60 ms per 1,000 events against 13 ms into a
+-- month-sized table, measured with EXPLAIN ANALYZE). Old months can later be dropped whole.
+-- An event is identified by its client id and occurred_at: a retried batch resends both,
+-- so it is stored once. (The partition key must be part of every unique index.)
 create table public.events (
   org_id uuid not null references public.organizations (id) on delete cascade,
   id text not null check (char_length(id) between 1 and 128),
@@ -60,8 +62,8 @@ create table public.events (
   session_id text check (char_length(session_id) between 1 and 200),
   properties jsonb not null default '{}'::jsonb check (jsonb_typeof(properties) = 'object'),
   received_at timestamptz not null default now(),
-  primary key (org_id, id)
-);
+  primary key (org_id, id, occurred_at)
+) partition by range (occurred_at);
 alter table public.events enable row level security;
 -- The activity feed: newest first with a stable (occurred_at, id) cursor.
 create index events_org_time_idx on public.events (org_id, occurred_at desc, id desc);
@@ -69,8 +71,58 @@ create index events_org_time_idx on public.events (org_id, occurred_at desc, id 
 create index events_org_name_time_idx on public.events (org_id, name, occurred_at desc);
 create index events_org_actor_time_idx on public.events (org_id, actor_id, occurred_at desc)
   where actor_id is not null;
--- Cheap (a few pages) and lets cross-organization maintenance sweeps by time skip blocks.
-create index events_received_brin on public.events using brin (received_at);
+
+-- Partitions live in `private`, out of the API's reach: queries go through public.events,
+-- whose grants and policies apply to every partition. The default partition takes what no
+-- month covers (data older than the months created), so an insert never fails for want of
+-- a partition.
+create table private.events_default partition of public.events default;
+alter table private.events_default enable row level security;
+
+-- Creates the monthly partitions from `months_back` months ago to `months_ahead` months
+-- ahead that do not exist yet, and returns how many it made. A month that already has rows
+-- in the default partition is left there (creating it would fail). Idempotent; pg_cron
+-- runs it daily so next month's partition always exists before its first event.
+create function private.ensure_event_partitions(months_back integer default 14,
+                                                months_ahead integer default 2)
+returns integer
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  this_month timestamp := date_trunc('month', now() at time zone 'UTC');
+  month timestamp;
+  partition_name text;
+  made integer := 0;
+begin
+  for month in
+    select generate_series(this_month - make_interval(months => months_back),
+                           this_month + make_interval(months => months_ahead),
+                           interval '1 month')
+  loop
+    partition_name := 'events_' || to_char(month, 'YYYY_MM');
+    continue when to_regclass('private.' || partition_name) is not null;
+    continue when exists (
+      select 1 from private.events_default
+      where occurred_at >= month at time zone 'UTC'
+        and occurred_at < (month + interval '1 month') at time zone 'UTC'
+    );
+    execute format(
+      'create table private.%I partition of public.events for values from (%L) to (%L)',
+      partition_name, month at time zone 'UTC', (month + interval '1 month') at time zone 'UTC');
+    execute format('alter table private.%I enable row level security', partition_name);
+    made := made + 1;
+  end loop;
+  return made;
+end
+$$;
+revoke execute on function private.ensure_event_partitions(integer, integer) from public;
+
+select private.ensure_event_partitions();
+
+create extension if not exists pg_cron;
+select cron.schedule('lytics-event-partitions', '17 3 * * *',
+                     'select private.ensure_event_partitions()');
 
 -- ===========================================================================
 -- Rollups, maintained by a statement trigger on events

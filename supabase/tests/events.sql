@@ -129,7 +129,7 @@ select lives_ok(
   $$ insert into public.events (org_id, id, name, occurred_at, actor_id)
      select org_a, e.id, 'signup', e.at::timestamptz, 'alice'
      from ids, (values ('e1', '2026-01-10 10:01:00+00'), ('e6', '2026-01-10 10:02:00+00')) as e(id, at)
-     on conflict (org_id, id) do nothing $$,
+     on conflict (org_id, id, occurred_at) do nothing $$,
   'a batch with an already stored event is accepted'
 );
 select is(

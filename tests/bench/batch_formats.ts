@@ -35,7 +35,7 @@ const methods: Record<string, Method> = {
         id text, occurred_at timestamptz, name text, actor_id text, session_id text,
         properties jsonb)
       order by 2
-      on conflict (org_id, id) do nothing`).count,
+      on conflict (org_id, id, occurred_at) do nothing`).count,
   jsonb_to_recordset: async (tx, orgId, events) =>
     (await tx`
       insert into public.events (org_id, id, occurred_at, name, actor_id, session_id, properties)
@@ -45,7 +45,7 @@ const methods: Record<string, Method> = {
         id text, occurred_at timestamptz, name text, actor_id text, session_id text,
         properties jsonb)
       order by 2
-      on conflict (org_id, id) do nothing`).count,
+      on conflict (org_id, id, occurred_at) do nothing`).count,
   unnest_arrays: async (tx, orgId, events) => {
     const n = events.length
     const ids = new Array<string | null>(n)
@@ -72,7 +72,7 @@ const methods: Record<string, Method> = {
                   ${actors}::text[], ${sessions}::text[], ${props}::text[]::jsonb[])
         as e(id, occurred_at, name, actor_id, session_id, properties)
       order by 2
-      on conflict (org_id, id) do nothing`).count
+      on conflict (org_id, id, occurred_at) do nothing`).count
   },
 }
 

@@ -155,7 +155,8 @@ feed.openapi(eventRoute, async (c) => {
   const event = await asUser(c.get('user').claims, async (tx) => {
     const org = await activeOrg(tx)
     const [row] = await tx<FeedEventRow[]>`
-      select ${eventColumns(tx)} from public.events where org_id = ${org.id} and id = ${id}`
+      select ${eventColumns(tx)} from public.events where org_id = ${org.id} and id = ${id}
+      order by events.occurred_at desc limit 1`
     return row
   })
   if (!event) throw notFound('event')

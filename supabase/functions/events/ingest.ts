@@ -1,6 +1,7 @@
 /**
- * POST /events: a batch of up to 1,000 events, stored in one statement. Events whose id is
- * already stored are skipped (counted as duplicates), so a retried batch is harmless.
+ * POST /events: a batch of up to 1,000 events, stored in one statement. Events whose id and
+ * occurred_at are already stored are skipped (counted as duplicates), so a retried batch
+ * is harmless.
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
@@ -21,7 +22,8 @@ const ingest = ingestRoute({
   description: 'With a user token (member or better of the active organization) or an API ' +
     'key with the ingest scope. All or nothing: one invalid event refuses the whole batch, ' +
     'and the 400 lists every invalid event by index. Give each event an `id` to make ' +
-    'retries safe: an id already stored is counted as a duplicate and not stored again.',
+    'retries safe: an event whose id and occurred_at are already stored is counted as a ' +
+    'duplicate and not stored again.',
   request: { body: jsonBody(EventBatch) },
   responses: {
     200: json(Ingested, 'Stored'),
@@ -48,7 +50,7 @@ export async function insertEvents(tx: Tx, orgId: string, events: Event[]): Prom
       id text, occurred_at timestamptz, name text, actor_id text, session_id text,
       properties jsonb)
     order by 2
-    on conflict (org_id, id) do nothing`
+    on conflict (org_id, id, occurred_at) do nothing`
   return result.count
 }
 
