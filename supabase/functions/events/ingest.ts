@@ -4,10 +4,9 @@
  * is harmless.
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { bodyLimit } from 'hono/body-limit'
 import type { Tx } from '../../../shared/db.ts'
-import { ApiError } from '../../../shared/http/errors.ts'
 import { ErrorSchema, json, jsonBody } from '../../../shared/http/openapi.ts'
+import { limitBody } from '../../../shared/http/body-limit.ts'
 import { validationFailed } from '../../../shared/http/validation.ts'
 import { asIngestor, ingestRoute } from '../../../shared/ingest-auth.ts'
 import { type Event, EventBatch, Ingested, MAX_EVENTS } from './schema.ts'
@@ -55,15 +54,7 @@ export async function insertEvents(tx: Tx, orgId: string, events: Event[]): Prom
 }
 
 const limited = new OpenAPIHono({ defaultHook: validationFailed })
-limited.use(
-  '/',
-  bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new ApiError(413, 'payload_too_large', 'the body is larger than 6 MiB')
-    },
-  }),
-)
+limited.use('/', limitBody(MAX_BODY_BYTES))
 
 /** Registers POST /events. */
 export const ingestRoutes = limited.openapi(ingest, async (c) => {

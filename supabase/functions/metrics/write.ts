@@ -4,10 +4,9 @@
  * the value, so re-sending a batch changes nothing.
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { bodyLimit } from 'hono/body-limit'
 import type { Tx } from '../../../shared/db.ts'
-import { ApiError } from '../../../shared/http/errors.ts'
 import { ErrorSchema, json, jsonBody } from '../../../shared/http/openapi.ts'
+import { limitBody } from '../../../shared/http/body-limit.ts'
 import { validationFailed } from '../../../shared/http/validation.ts'
 import { asIngestor, ingestRoute } from '../../../shared/ingest-auth.ts'
 import { MAX_ROWS, MetricBatch, type MetricRow, Written } from './schema.ts'
@@ -52,15 +51,7 @@ export async function upsertMetrics(tx: Tx, orgId: string, rows: MetricRow[]): P
 }
 
 const limited = new OpenAPIHono({ defaultHook: validationFailed })
-limited.use(
-  '/',
-  bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new ApiError(413, 'payload_too_large', 'the body is larger than 16 MiB')
-    },
-  }),
-)
+limited.use('/', limitBody(MAX_BODY_BYTES))
 
 /** Registers POST /metrics. */
 export const writeRoutes = limited.openapi(write, async (c) => {
