@@ -10,6 +10,7 @@ type Me = {
   display_name: string | null
   avatar_url: string | null
   default_organization_id: string | null
+  active_organization_id: string | null
   memberships: { org_id: string; name: string; slug: string; role: string }[]
 }
 
@@ -34,6 +35,7 @@ test('GET /account/me: a new user has a profile and no organizations', async () 
     display_name: null,
     avatar_url: null,
     default_organization_id: null,
+    active_organization_id: null,
     memberships: [],
   })
 })
@@ -45,6 +47,7 @@ test('GET /account/me lists memberships; the first organization becomes the defa
   const res = await call<Me>('GET', '/account/me', { token: user.token })
   assert.equal(res.status, 200, res.text)
   assert.equal(res.body.default_organization_id, first.id)
+  assert.equal(res.body.active_organization_id, first.id)
   assert.deepEqual(res.body.memberships, [
     { org_id: second.id, name: 'A Second', slug: second.slug, role: 'owner' },
     { org_id: first.id, name: 'B First', slug: first.slug, role: 'owner' },
@@ -125,6 +128,21 @@ test('a default organization the user has left is reported as none', async () =>
   const after = await call<Me>('GET', '/account/me', { token: member.token })
   assert.equal(after.body.default_organization_id, null)
   assert.deepEqual(after.body.memberships, [])
+})
+
+test('without a default, data requests act on the oldest membership', async () => {
+  const user = await newUser('fallback')
+  const oldest = await createOrg(user.token, 'Oldest')
+  const chosen = await createOrg(user.token, 'Chosen')
+  const patched = await call<Me>('PATCH', '/account/me', {
+    token: user.token,
+    body: { default_organization_id: chosen.id },
+  })
+  assert.equal(patched.body.active_organization_id, chosen.id)
+  assert.equal((await call('DELETE', `/orgs/${chosen.id}`, { token: user.token })).status, 204)
+  const me = await call<Me>('GET', '/account/me', { token: user.token })
+  assert.equal(me.body.default_organization_id, null)
+  assert.equal(me.body.active_organization_id, oldest.id)
 })
 
 test('PATCH /account/me validates its body and names the field', async () => {

@@ -17,7 +17,11 @@ const Me = z.object({
   display_name: z.string().nullable(),
   avatar_url: z.string().nullable(),
   default_organization_id: z.uuid().nullable().openapi({
-    description: 'The organization data requests act on; null when none is chosen',
+    description: 'The organization chosen for data requests; null when none is chosen',
+  }),
+  active_organization_id: z.uuid().nullable().openapi({
+    description: 'The organization data requests act on now: the default, or else the ' +
+      'oldest membership; null without any',
   }),
   memberships: z.array(z.object({
     org_id: z.uuid(),
@@ -60,6 +64,7 @@ type ProfileRow = {
   display_name: string | null
   avatar_url: string | null
   default_organization_id: string | null
+  active_organization_id: string | null
 }
 
 // A default organization the caller has since left is reported as none.
@@ -68,7 +73,8 @@ async function readProfile(tx: Tx, email: string | null) {
     select p.id, p.display_name, p.avatar_url,
            (select m.org_id from public.memberships m
             where m.org_id = p.default_organization_id and m.user_id = p.id)
-             as default_organization_id
+             as default_organization_id,
+           private.active_org_id() as active_organization_id
     from public.profiles p
     where p.id = (select auth.uid())`
   if (!profile) throw notFound('profile')
