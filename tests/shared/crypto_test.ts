@@ -2,7 +2,7 @@
  * shared/crypto.ts: hashes of shown-once tokens, and the tokens themselves.
  */
 import assert from 'node:assert/strict'
-import { randomToken, sha256Hex } from '../../shared/crypto.ts'
+import { randomToken, sha256Hex, uuidv7 } from '../../shared/crypto.ts'
 
 Deno.test('sha256Hex: known vectors (FIPS 180-2)', async () => {
   assert.equal(
@@ -46,4 +46,14 @@ Deno.test('randomToken: roughly uniform (no modulo bias towards the first letter
   for (const ch of sample) counts.set(ch, (counts.get(ch) ?? 0) + 1)
   // Expected 1000 each; a biased generator (byte % 62) gives the first 8 about 1.2x as many.
   for (const [ch, n] of counts) assert.ok(n > 820 && n < 1180, `${ch} occurred ${n} times`)
+})
+
+Deno.test('uuidv7: version 7, RFC variant, the timestamp first, so ids sort by time', () => {
+  const at = Date.UTC(2026, 10, 22, 9, 30)
+  const id = uuidv7(at)
+  assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+  assert.equal(parseInt(id.replaceAll('-', '').slice(0, 12), 16), at)
+  const later = uuidv7(at + 1)
+  assert.ok(id < later, `${id} sorts before ${later}`)
+  assert.notEqual(uuidv7(at), uuidv7(at), 'the random part differs')
 })

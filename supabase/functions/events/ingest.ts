@@ -4,6 +4,7 @@
  * is harmless.
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
+import { uuidv7 } from '../../../shared/crypto.ts'
 import type { Tx } from '../../../shared/db.ts'
 import { ErrorSchema, json, jsonBody } from '../../../shared/http/openapi.ts'
 import { limitBody } from '../../../shared/http/body-limit.ts'
@@ -41,11 +42,13 @@ const ingest = ingestRoute({
  * index locks in the same order.
  */
 export async function insertEvents(tx: Tx, orgId: string, events: Event[]): Promise<number> {
+  // Time-ordered ids for events sent without one keep the primary key's inserts local.
+  const rows = events.map((e) => e.id === undefined ? { ...e, id: uuidv7() } : e)
   const result = await tx`
     insert into public.events (org_id, id, occurred_at, name, actor_id, session_id, properties)
-    select ${orgId}::uuid, coalesce(e.id, gen_random_uuid()::text), e.occurred_at, e.name,
+    select ${orgId}::uuid, e.id, e.occurred_at, e.name,
            e.actor_id, e.session_id, coalesce(e.properties, '{}'::jsonb)
-    from jsonb_to_recordset(${JSON.stringify(events)}::text::jsonb) as e(
+    from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) as e(
       id text, occurred_at timestamptz, name text, actor_id text, session_id text,
       properties jsonb)
     order by 2

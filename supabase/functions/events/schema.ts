@@ -50,7 +50,8 @@ const properties = z.record(z.string(), z.unknown()).superRefine((value, ctx) =>
 export const Event = z.strictObject({
   id: text(128).optional().openapi({
     description: 'Your id for the event. Send one and a retried batch is stored once; ' +
-      'without it a random id is given and a retry stores the event again.',
+      'without it the server assigns one (a UUIDv7) and a retry stores the event again. ' +
+      'Time-ordered ids (UUIDv7, ULID) are the cheapest to store.',
     example: '01J9Z6Q3V8K2M4N6P8R0S2T4V6',
   }),
   name: text(200).openapi({ example: 'signup_completed' }),
