@@ -109,6 +109,22 @@ as $$
   values (org, tests.get_supabase_uid(nickname), member_role)
 $$;
 
+-- The usual cast: `acme`, owned by owner with an admin, a member and a viewer, and `other`,
+-- owned by outsider, who has nothing to do with acme.
+create or replace function tests.create_acme_and_other() returns void
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  perform tests.create_supabase_user(nickname)
+  from unnest(array['owner', 'admin', 'member', 'viewer', 'outsider']) as nickname;
+  perform tests.create_org('owner', 'acme');
+  perform tests.create_org('outsider', 'other');
+  perform tests.add_member(tests.get_org_id('acme'), nickname, nickname::public.org_role)
+  from unnest(array['admin', 'member', 'viewer']) as nickname;
+end
+$$;
+
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
 select plan(1);

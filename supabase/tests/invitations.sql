@@ -3,18 +3,9 @@
 begin;
 select plan(36);
 
-select tests.create_supabase_user('owner');
-select tests.create_supabase_user('admin');
-select tests.create_supabase_user('member');
-select tests.create_supabase_user('viewer');
-select tests.create_supabase_user('outsider');
+select tests.create_acme_and_other();
 select tests.create_supabase_user('invitee', 'Invitee@Test.Local');
 select tests.create_supabase_user('latecomer');
-select tests.create_org('owner', 'acme');
-select tests.create_org('outsider', 'other');
-select tests.add_member(tests.get_org_id('acme'), 'admin', 'admin');
-select tests.add_member(tests.get_org_id('acme'), 'member', 'member');
-select tests.add_member(tests.get_org_id('acme'), 'viewer', 'viewer');
 
 -- ---------------------------------------------------------------------------
 -- Structure and grants

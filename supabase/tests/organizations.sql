@@ -3,17 +3,8 @@
 begin;
 select plan(39);
 
-select tests.create_supabase_user('owner');
+select tests.create_acme_and_other();
 select tests.create_supabase_user('coowner');
-select tests.create_supabase_user('admin');
-select tests.create_supabase_user('member');
-select tests.create_supabase_user('viewer');
-select tests.create_supabase_user('outsider');
-select tests.create_org('owner', 'acme');
-select tests.create_org('outsider', 'other');
-select tests.add_member(tests.get_org_id('acme'), 'admin', 'admin');
-select tests.add_member(tests.get_org_id('acme'), 'member', 'member');
-select tests.add_member(tests.get_org_id('acme'), 'viewer', 'viewer');
 
 -- ---------------------------------------------------------------------------
 -- Structure and grants
