@@ -88,7 +88,6 @@ unix_socket_directories = '$(dirname "$PGDATA_DIR")'
 shared_preload_libraries = 'pg_cron'
 cron.database_name = 'postgres'
 max_connections = 200
-shared_buffers = 512MB
 work_mem = 32MB
 maintenance_work_mem = 512MB
 fsync = ${PG_FSYNC:-on}
@@ -101,7 +100,17 @@ start_db() {
   init_cluster
   if pg_running; then return 0; fi
   log "starting Postgres on port $DB_PORT"
-  as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -o "-p $DB_PORT" -l "$PGDATA_DIR/server.log" -w start >/dev/null \
+  # Memory and checkpoint settings are passed at each start, so existing clusters follow
+  # them too. A quarter of the RAM (at most 4 GB) for shared_buffers, as hosted Postgres
+  # sizes it; checkpoints spaced so bulk ingestion does not force one every few seconds
+  # (each makes the next write of every page a full-page image in the WAL).
+  local ram_mb buffers_mb
+  ram_mb=$(awk '/MemTotal/ {print int($2 / 1024)}' /proc/meminfo)
+  buffers_mb=$((ram_mb / 4 > 4096 ? 4096 : ram_mb / 4))
+  buffers_mb=$((buffers_mb < 128 ? 128 : buffers_mb))
+  local options="-p $DB_PORT -c shared_buffers=${PG_SHARED_BUFFERS:-${buffers_mb}MB}"
+  options+=" -c max_wal_size=${PG_MAX_WAL_SIZE:-4GB} -c checkpoint_timeout=15min"
+  as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -o "$options" -l "$PGDATA_DIR/server.log" -w start >/dev/null \
     || { tail -20 "$PGDATA_DIR/server.log" >&2; die "Postgres did not start"; }
 }
 

@@ -67,3 +67,41 @@ export function asService<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return await work(tx)
   }) as Promise<T>
 }
+
+/** Whose rights a statement runs with: a user's (under RLS) or the service's. */
+export type Actor = { claims: JWTClaims } | 'service'
+
+/** A connection held for one transaction; statements on it are sent in order. */
+export type Reserved = postgres.ReservedSql
+
+/**
+ * Runs one statement in a transaction of its own, as `asUser` or `asService` would, in a
+ * single round trip: BEGIN, the settings, the statement and COMMIT are sent together on
+ * one connection. Row locks the statement takes (the rollup rows every event batch
+ * updates) are so held for the server's commit only, never while this isolate's event
+ * loop is busy with another request; concurrent batches queued behind those locks left
+ * the CPU idle ~15% of the time when each step waited for the client.
+ *
+ * If the statement fails, Postgres turns the COMMIT into a ROLLBACK and the statement's
+ * error is thrown.
+ */
+export async function inOneTrip<R extends postgres.Row[] = postgres.Row[]>(
+  actor: Actor,
+  statement: (sql: Reserved) => postgres.PendingQuery<R>,
+): Promise<postgres.RowList<R>> {
+  const sql = await db().reserve()
+  try {
+    const settings = actor === 'service'
+      ? sql`select set_config('role', 'service_role', true), set_config('jit', 'off', true)`
+      : sql`select set_config('request.jwt.claims', ${JSON.stringify(actor.claims)}, true),
+                   set_config('role', 'authenticated', true),
+                   set_config('jit', 'off', true)`
+    // execute() queues each now, in this order; awaiting them one by one would not.
+    const steps = [sql`begin`, settings, statement(sql), sql`commit`].map((q) => q.execute())
+    const settled = await Promise.allSettled(steps)
+    for (const step of settled) if (step.status === 'rejected') throw step.reason
+    return (settled[2] as PromiseFulfilledResult<postgres.RowList<R>>).value
+  } finally {
+    sql.release()
+  }
+}

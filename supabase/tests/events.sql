@@ -1,7 +1,7 @@
 -- events: members send events for their organization, everyone in it reads them and their
 -- rollups, nobody else sees them; the rollups count each stored event exactly once.
 begin;
-select plan(26);
+select plan(30);
 
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('admin');
@@ -145,10 +145,10 @@ select is(
 );
 
 select results_eq(
-  $$ select day, actor_id, events from public.event_actor_days
+  $$ select day, actor_id from public.event_actor_days
      where org_id = (select org_a from ids) order by day, actor_id $$,
-  $$ values ('2026-01-09'::date, 'bob', 1), ('2026-01-10'::date, 'alice', 4) $$,
-  'actor days are the organization''s local days, counting each stored event once'
+  $$ values ('2026-01-09'::date, 'bob'), ('2026-01-10'::date, 'alice') $$,
+  'actor days are the organization''s local days, one row per actor and day'
 );
 
 -- An event that happened before alice's first known one moves her first-seen back.
@@ -158,25 +158,34 @@ select lives_ok(
   'a late event is accepted'
 );
 select results_eq(
-  $$ select actor_id, first_seen_at, last_seen_at, first_seen_day from public.event_actors
+  $$ select actor_id, first_seen_at, first_seen_day from public.event_actors
      where org_id = (select org_a from ids) order by actor_id $$,
-  $$ values ('alice', '2026-01-08 12:00:00+00'::timestamptz, '2026-01-10 10:15:00+00'::timestamptz,
-             '2026-01-08'::date),
-            ('bob', '2026-01-10 03:00:00+00'::timestamptz, '2026-01-10 03:00:00+00'::timestamptz,
-             '2026-01-09'::date) $$,
-  'actors keep their first and last activity and the local day they were first seen'
+  $$ values ('alice', '2026-01-08 12:00:00+00'::timestamptz, '2026-01-08'::date),
+            ('bob', '2026-01-10 03:00:00+00'::timestamptz, '2026-01-09'::date) $$,
+  'actors keep their first activity and the local day it fell on'
+);
+select lives_ok(
+  $$ insert into public.events (org_id, id, name, occurred_at, actor_id)
+     select org_a, 'e8', 'page_view', '2026-01-11 12:00:00+00', 'alice' from ids $$,
+  'a later event is accepted'
+);
+select is(
+  (select first_seen_at from public.event_actors
+   where org_id = (select org_a from ids) and actor_id = 'alice'),
+  '2026-01-08 12:00:00+00'::timestamptz,
+  'a later event leaves the first-seen time alone'
 );
 select is(
   (select count(*)::int from public.event_actor_days
    where org_id = (select org_a from ids) and actor_id = 'alice'),
-  2,
-  'the late event adds a day for its actor'
+  3,
+  'the late and the later event each add a day for their actor'
 );
 
 select tests.authenticate_as('outsider');
 select results_eq(
-  $$ select actor_id, events from public.event_actor_days $$,
-  $$ values ('alice', 1) $$,
+  $$ select actor_id, day from public.event_actor_days $$,
+  $$ values ('alice', '2026-01-10'::date) $$,
   'the same actor id in another organization is counted there, separately'
 );
 
@@ -191,6 +200,23 @@ select is(
    and occurred_at < '2026-01-10 10:15:00+00' and org_id = (select org_a from ids)),
   4,
   'sanity: four signups before 10:15 were stored'
+);
+
+-- ---------------------------------------------------------------------------
+-- The organization reference (checked once per batch by the rollup trigger)
+-- ---------------------------------------------------------------------------
+select throws_ok(
+  $$ insert into public.events (org_id, id, name, occurred_at)
+     values ('00000000-0000-0000-0000-000000000001', 'ghost', 'x', now()) $$,
+  '23503', null,
+  'an event of an organization that does not exist is refused, whoever sends it'
+);
+delete from public.organizations where id = (select org_b from ids);
+select is(
+  (select count(*)::int from public.events where org_id = (select org_b from ids))
+  + (select count(*)::int from public.event_actor_days where org_id = (select org_b from ids)),
+  0,
+  'deleting an organization deletes its events and rollups'
 );
 
 select * from finish();

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import type { JWTClaims } from '../../shared/auth.ts'
-import { asService, asUser, closeDb, db, type Sql, type Tx } from '../../shared/db.ts'
+import { asService, asUser, closeDb, db, inOneTrip, type Sql, type Tx } from '../../shared/db.ts'
 
 const dbUrl = Deno.env.get('LYTICS_DB_URL') ??
   'postgresql://postgres:postgres@127.0.0.1:55322/postgres'
@@ -143,6 +143,45 @@ test('asService: runs as service_role, bypassing RLS, without leaking the role',
 test('asUser/asService: the result of the work is returned', async () => {
   assert.equal(await asUser(claimsOf(crypto.randomUUID()), () => Promise.resolve(42)), 42)
   assert.deepEqual(await asService(() => Promise.resolve({ ok: true })), { ok: true })
+})
+
+test("inOneTrip: a user's statement runs under their claims, and nothing leaks after it", async () => {
+  const alice = await userWithOrg('trip')
+  const bob = await userWithOrg('trip-other')
+  const [inside] = await inOneTrip({ claims: claimsOf(alice.id) }, (sql) => whoAmI(sql))
+  assert.equal(inside.uid, alice.id)
+  assert.equal(inside.current_user, 'authenticated')
+  const seen = await inOneTrip(
+    { claims: claimsOf(alice.id) },
+    (sql) => sql`select id from public.organizations where id in (${alice.orgId}, ${bob.orgId})`,
+  )
+  assert.deepEqual(seen.map((r) => r.id), [alice.orgId], 'RLS applies')
+  const [after] = await whoAmI(db())
+  assert.equal(after.pid, inside.pid)
+  assert.equal(after.uid, null)
+  assert.equal(after.current_user, 'postgres')
+})
+
+test('inOneTrip: the service statement commits; a failing one throws and writes nothing', async () => {
+  const { orgId } = await userWithOrg('trip-svc')
+  const [inside] = await inOneTrip('service', (sql) => whoAmI(sql))
+  assert.equal(inside.current_user, 'service_role')
+  const renamed = await inOneTrip(
+    'service',
+    (sql) => sql`update public.organizations set name = 'renamed' where id = ${orgId}`,
+  )
+  assert.equal(renamed.count, 1)
+  const failed = await inOneTrip(
+    'service',
+    (sql) =>
+      sql`update public.organizations set name = 'lost', slug = 'NOT A SLUG' where id = ${orgId}`,
+  ).then(() => undefined, (e) => e)
+  assert.equal((failed as { code?: string })?.code, '23514', "the statement's own error")
+  const [row] = await db()<{ name: string }[]>`
+    select name from public.organizations where id = ${orgId}`
+  assert.equal(row.name, 'renamed', 'the first commit stayed, the failed update left nothing')
+  const [after] = await whoAmI(db())
+  assert.equal(after.current_user, 'postgres', 'the connection came back clean')
 })
 
 test('db: close the client', async () => {

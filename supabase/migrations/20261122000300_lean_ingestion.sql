@@ -1,0 +1,101 @@
+-- Ingestion does less work per event, so a 1,000-event batch costs Postgres less CPU.
+--
+-- 1. events.org_id loses its foreign key. A foreign key checks every row on its own (one
+--    query and one lock per event: ~3 ms of ~33 ms per 1,000 events); the rollup trigger
+--    now checks and locks each organization of a batch once, with the same effect: an
+--    event cannot name a missing organization, and an organization being deleted waits
+--    for batches in flight, then takes their events with it (organizations_delete_events).
+-- 2. The actor rollups keep only what the dashboards read: which actor was active on which
+--    day, and when each actor was first seen. A returning actor's batch then changes no
+--    rollup row at all (no row lock, no new row version, no WAL), where the per-day event
+--    count and last_seen_at rewrote ~2 rows per actor in every batch. The last time an
+--    actor was seen is the first row of the (org_id, actor_id, occurred_at) index.
+
+alter table public.events drop constraint events_org_id_fkey;
+
+create function private.delete_organization_events() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  delete from public.events where org_id = old.id;
+  return old;
+end
+$$;
+
+create trigger organizations_delete_events after delete on public.organizations
+  for each row execute function private.delete_organization_events();
+
+alter table public.event_actor_days drop column events;
+alter table public.event_actors drop column last_seen_at;
+
+-- Folds newly inserted events (only rows actually inserted, so a retried batch adds
+-- nothing) into the rollups, in sorted order so concurrent batches lock rows alike.
+create or replace function private.roll_up_new_events() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  orgs uuid[];
+  present integer;
+begin
+  select array_agg(distinct org_id) into orgs from new_events;
+  if orgs is null then
+    return null; -- every event of the batch was already stored
+  end if;
+
+  -- The foreign key, once per organization of the batch: KEY SHARE is the lock a foreign
+  -- key check takes, so a concurrent delete of the organization waits for this batch.
+  select count(*) into present from (
+    select 1 from public.organizations o where o.id = any (orgs) order by o.id for key share
+  ) as locked;
+  if present < cardinality(orgs) then
+    raise exception 'insert or update on table "events" violates foreign key constraint "events_org_id_fkey"'
+      using errcode = 'foreign_key_violation', constraint = 'events_org_id_fkey',
+            detail = 'Every event must belong to an existing organization.';
+  end if;
+
+  insert into public.event_counts (org_id, name, bucket, events)
+  select org_id, name,
+         date_bin('15 minutes', occurred_at, timestamptz '2000-01-01 00:00:00+00'),
+         count(*)
+  from new_events
+  group by 1, 2, 3
+  order by 1, 2, 3
+  on conflict (org_id, name, bucket)
+  do update set events = public.event_counts.events + excluded.events;
+
+  with actor_days as materialized (
+    select e.org_id, (e.occurred_at at time zone o.timezone)::date as day, e.actor_id,
+           min(e.occurred_at) as first_at
+    from new_events e join public.organizations o on o.id = e.org_id
+    where e.actor_id is not null
+    group by 1, 2, 3
+  ), days as (
+    insert into public.event_actor_days (org_id, day, actor_id)
+    select org_id, day, actor_id from actor_days
+    order by 1, 2, 3
+    on conflict do nothing
+  ), firsts as (
+    select distinct on (org_id, actor_id) org_id, actor_id, first_at, day
+    from actor_days
+    order by org_id, actor_id, first_at
+  )
+  -- Only actors that are new or were seen earlier than known reach the upsert: an upsert
+  -- locks the existing row even when its WHERE then skips the update.
+  insert into public.event_actors (org_id, actor_id, first_seen_at, first_seen_day)
+  select f.org_id, f.actor_id, f.first_at, f.day
+  from firsts f
+  -- A subquery per actor, so each is one primary-key probe (an anti-join was planned as a
+  -- hash of every actor of the organization).
+  where f.first_at < coalesce((select a.first_seen_at from public.event_actors a
+                               where a.org_id = f.org_id and a.actor_id = f.actor_id),
+                              'infinity')
+  order by 1, 2
+  on conflict (org_id, actor_id) do update set
+    first_seen_at = excluded.first_seen_at,
+    first_seen_day = excluded.first_seen_day
+  where excluded.first_seen_at < public.event_actors.first_seen_at;
+  return null;
+end
+$$;
