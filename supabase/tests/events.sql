@@ -12,6 +12,8 @@ select tests.create_supabase_user('outsider');
 create temp table ids as
 select tests.create_org('owner', 'events-a') as org_a, tests.create_org('outsider', 'events-b') as org_b;
 grant select on ids to authenticated, anon;
+-- Event identifiers are collated "C": results_eq compares them with plain text literals, so
+-- the queries below mark them "default".
 -- New York, so an event at 03:00 UTC belongs to the previous local day.
 update public.organizations set timezone = 'America/New_York' where id = (select org_a from ids);
 select tests.add_member((select org_a from ids), 'admin', 'admin');
@@ -145,7 +147,7 @@ select is(
 );
 
 select results_eq(
-  $$ select day, actor_id from public.event_actor_days
+  $$ select day, actor_id collate "default" from public.event_actor_days
      where org_id = (select org_a from ids) order by day, actor_id $$,
   $$ values ('2026-01-09'::date, 'bob'), ('2026-01-10'::date, 'alice') $$,
   'actor days are the organization''s local days, one row per actor and day'
@@ -158,7 +160,7 @@ select lives_ok(
   'a late event is accepted'
 );
 select results_eq(
-  $$ select actor_id, first_seen_at, first_seen_day from public.event_actors
+  $$ select actor_id collate "default", first_seen_at, first_seen_day from public.event_actors
      where org_id = (select org_a from ids) order by actor_id $$,
   $$ values ('alice', '2026-01-08 12:00:00+00'::timestamptz, '2026-01-08'::date),
             ('bob', '2026-01-10 03:00:00+00'::timestamptz, '2026-01-09'::date) $$,
@@ -184,7 +186,7 @@ select is(
 
 select tests.authenticate_as('outsider');
 select results_eq(
-  $$ select actor_id, day from public.event_actor_days $$,
+  $$ select actor_id collate "default", day from public.event_actor_days $$,
   $$ values ('alice', '2026-01-10'::date) $$,
   'the same actor id in another organization is counted there, separately'
 );
