@@ -34,7 +34,7 @@ export type Bench = {
   publishableKey: string
   /** bench@lytics.dev, whose default organization is `bench`. */
   bench: Session
-  /** The owner of `bench-other`, where ingestion writes (see ingest.ts). */
+  /** The owner of `bench-other`, who also owns each run's ingestion organization. */
   other: Session
   /** Superuser connection, for counts and EXPLAIN. */
   admin: postgres.Sql

@@ -17,7 +17,7 @@
  */
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
-import { DEV_DB_URL, OTHER_SLUG, seedLarge } from '../../scripts/seed-large.ts'
+import { DEV_DB_URL, seedLarge } from '../../scripts/seed-large.ts'
 import {
   asUser,
   type Bench,
@@ -206,8 +206,8 @@ async function main(): Promise<number> {
         const results = await measureIngestion(bench)
         printTable(
           `Ingestion with an API key, ${options.clients} concurrent clients ` +
-            `(into '${OTHER_SLUG}', rollup trigger included; live = last 10 minutes, 200 ` +
-            'actors a batch; backfill = a different actor and day for every event)',
+            '(into an organization made for the run, rollup trigger included; live = last 10 ' +
+            'minutes, 200 actors a batch; backfill = a different actor and day for every event)',
           [
             'request',
             'shape',
