@@ -110,6 +110,10 @@ start_db() {
   buffers_mb=$((buffers_mb < 128 ? 128 : buffers_mb))
   local options="-p $DB_PORT -c shared_buffers=${PG_SHARED_BUFFERS:-${buffers_mb}MB}"
   options+=" -c max_wal_size=${PG_MAX_WAL_SIZE:-4GB} -c checkpoint_timeout=15min"
+  # pg_cron runs jobs in background workers, as on Supabase: its default, a libpq
+  # connection to localhost, needs a password this cluster's host rules ask for, so every
+  # scheduled job failed with "connection failed".
+  options+=" -c cron.use_background_workers=on -c max_worker_processes=20"
   as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -o "$options" -l "$PGDATA_DIR/server.log" -w start >/dev/null \
     || { tail -20 "$PGDATA_DIR/server.log" >&2; die "Postgres did not start"; }
 }

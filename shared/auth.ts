@@ -63,6 +63,35 @@ function jwks(cfg: BaseConfig): KeySets {
 }
 
 /**
+ * Tokens this isolate verified recently. A dashboard sends the same session token with
+ * every request, and the ES256 check was about a quarter of the HTTP layer's time per
+ * request. An entry serves only the identical token string, until the token expires and
+ * for a minute at most, so a signing key that is revoked stops working within a minute.
+ */
+const verified = new Map<
+  string,
+  { claims: JWTClaims; audience: string; cfg: BaseConfig; until: number }
+>()
+const VERIFIED_MAX = 1000
+const VERIFIED_TTL_MS = 60_000
+
+function recentlyVerified(token: string, audience: string, cfg: BaseConfig) {
+  const hit = verified.get(token)
+  if (!hit) return undefined
+  if (hit.until <= Date.now() || hit.audience !== audience || hit.cfg !== cfg) {
+    verified.delete(token)
+    return undefined
+  }
+  return hit.claims
+}
+
+function remember(token: string, claims: JWTClaims, audience: string, cfg: BaseConfig) {
+  const until = Math.min(Date.now() + VERIFIED_TTL_MS, (claims.exp ?? 0) * 1000)
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!)
+  verified.set(token, { claims, audience, cfg, until })
+}
+
+/**
  * Verifies `token` and returns its claims, or throws TokenError.
  *
  * @example
@@ -74,6 +103,18 @@ export async function verifyAccessToken(
 ): Promise<JWTClaims> {
   const cfg = options.cfg ?? config()
   const audience = options.audience ?? 'authenticated'
+  const known = recentlyVerified(token, audience, cfg)
+  if (known) return known
+  const claims = await verifySignedToken(token, audience, cfg)
+  remember(token, claims, audience, cfg)
+  return claims
+}
+
+async function verifySignedToken(
+  token: string,
+  audience: string,
+  cfg: BaseConfig,
+): Promise<JWTClaims> {
   const issuer = cfg.JWT_ISSUER ?? new URL('/auth/v1', cfg.SUPABASE_URL).href
   let alg: string | undefined
   try {

@@ -3,7 +3,7 @@
  *
  *   deno task bench [-- --url http://127.0.0.1:54321 --db <url> --keys .local/dev/keys.json
  *     --requests 200 --warmup 20 --budget 60 --clients 4 --only latency,auth,ingest
- *     --ingest-events 100000 --ingest-metrics 100000 --auth-requests 2000
+ *     --ingest-events 300000 --ingest-metrics 100000 --auth-requests 2000
  *     --cases tiles,feed --explain --seed]
  *
  * --budget caps the seconds one dashboard request type may take (slow ones get fewer
@@ -130,7 +130,7 @@ function parseOptions(): BenchOptions & { seed: boolean; only: string[]; cases: 
       warmup: { type: 'string', default: '20' },
       budget: { type: 'string', default: '60' },
       clients: { type: 'string', default: '4' },
-      'ingest-events': { type: 'string', default: '100000' },
+      'ingest-events': { type: 'string', default: '300000' },
       'ingest-metrics': { type: 'string', default: '100000' },
       'auth-requests': { type: 'string', default: '2000' },
       only: { type: 'string', default: 'latency,auth,ingest' },

@@ -98,6 +98,23 @@ Deno.test('verifyAccessToken: the audience option changes what is expected', asy
   await refused(await sign(), /aud/, { cfg, audience: 'service' } as { cfg: BaseConfig })
 })
 
+Deno.test('verifyAccessToken: a recently verified token is refused once it expires', async () => {
+  const expiresAt = Math.floor(Date.now() / 1000) + 1
+  const token = await sign({}, { expiresAt })
+  assert.ok(await verifyAccessToken(token, { cfg }))
+  assert.ok(await verifyAccessToken(token, { cfg }), 'again, from the recent verifications')
+  await new Promise((resolve) => setTimeout(resolve, expiresAt * 1000 - Date.now() + 50))
+  await refused(token, /expired/)
+})
+
+Deno.test('verifyAccessToken: a recent verification counts only for its audience and config', async () => {
+  const token = await sign()
+  assert.ok(await verifyAccessToken(token, { cfg }))
+  await refused(token, /aud/, { cfg, audience: 'service' } as { cfg: BaseConfig })
+  const otherIssuer = configWith({ JWT_ISSUER: 'https://issuer.example/auth/v1' })
+  await refused(token, /iss/, { cfg: otherIssuer })
+})
+
 Deno.test('verifyAccessToken: a wrong issuer is refused', async () => {
   await refused(await sign({}, { issuer: 'https://evil.example/auth/v1' }), /iss/)
 })
