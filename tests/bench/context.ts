@@ -106,8 +106,8 @@ export async function openBench(options: BenchOptions, admin: postgres.Sql): Pro
 }
 
 /**
- * shared/db.ts asUser, over the bench's own client: one transaction, the caller's claims
- * and role set in one round trip, then the work.
+ * shared/db.ts asUser, over the bench's own client: one transaction, the caller's claims,
+ * role and JIT setting in one round trip, then the work.
  */
 export function asUser<T>(
   sql: postgres.Sql,
@@ -116,7 +116,8 @@ export function asUser<T>(
 ): Promise<T> {
   return sql.begin(async (tx) => {
     await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
-                    set_config('role', 'authenticated', true)`
+                    set_config('role', 'authenticated', true),
+                    set_config('jit', 'off', true)`
     return await work(tx)
   }) as Promise<T>
 }
