@@ -87,6 +87,30 @@ test('an id repeated within one batch is stored once', async () => {
   assert.deepEqual(res.body, { accepted: 1, duplicates: 1 })
 })
 
+test('the same batch sent twice at once is stored once, and counted once', async () => {
+  const { member, orgId } = await team()
+  const events = Array.from({ length: 200 }, (_, i) => ({
+    id: `concurrent-${i}`,
+    name: 'concurrent',
+    occurred_at: ago(i % 30),
+    actor_id: `c${i % 7}`,
+  }))
+  const before = await stored(orgId)
+  // Both start as plain inserts; one waits on the other's rows, fails on the primary key
+  // once they commit, and is stored again skipping them.
+  const [a, b] = await Promise.all([
+    call('POST', '/events', { token: member.token, body: { events } }),
+    call('POST', '/events', { token: member.token, body: { events } }),
+  ])
+  assert.equal(a.status, 200, a.text)
+  assert.equal(b.status, 200, b.text)
+  assert.equal(a.body.accepted + b.body.accepted, 200)
+  assert.equal(a.body.duplicates + b.body.duplicates, 200)
+  const after = await stored(orgId)
+  assert.equal(after.events - before.events, 200)
+  assert.equal(after.counted - before.counted, 200, 'the counts add each event once')
+})
+
 test('1,000 events are accepted, 1,001 refused', async () => {
   const { member, orgId } = await team()
   const batch = (n: number, prefix: string) =>
