@@ -37,6 +37,24 @@ export async function closeDb(): Promise<void> {
   await c?.end({ timeout: 5 })
 }
 
+/** Whose rights a statement runs with: a user's (under RLS) or the service's. */
+export type Actor = { claims: JWTClaims } | 'service'
+
+/**
+ * The transaction-local settings of an actor, in one statement: set_config(..., true) is
+ * like SET LOCAL. A user gets their claims (for auth.uid() and RLS) and the authenticated
+ * role; the service gets service_role. JIT is off because our queries are short and
+ * index-bound: misestimated joins crossed its cost threshold and spent ~20 ms compiling
+ * per request.
+ */
+function settingsOf(sql: Sql | Tx, actor: Actor) {
+  return actor === 'service'
+    ? sql`select set_config('role', 'service_role', true), set_config('jit', 'off', true)`
+    : sql`select set_config('request.jwt.claims', ${JSON.stringify(actor.claims)}, true),
+                 set_config('role', 'authenticated', true),
+                 set_config('jit', 'off', true)`
+}
+
 /**
  * Runs `work` in one transaction as the `authenticated` role with the caller's claims, so
  * every query is filtered by RLS exactly as PostgREST would filter it.
@@ -46,12 +64,7 @@ export async function closeDb(): Promise<void> {
  */
 export function asUser<T>(claims: JWTClaims, work: (tx: Tx) => Promise<T>): Promise<T> {
   return db().begin(async (tx) => {
-    // One round trip: set_config(..., true) is transaction-local, like SET LOCAL. JIT is
-    // off because our queries are short and index-bound: misestimated joins crossed its
-    // cost threshold and spent ~20 ms compiling per request.
-    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
-                    set_config('role', 'authenticated', true),
-                    set_config('jit', 'off', true)`
+    await settingsOf(tx, { claims })
     return await work(tx)
   }) as Promise<T>
 }
@@ -63,13 +76,10 @@ export function asUser<T>(claims: JWTClaims, work: (tx: Tx) => Promise<T>): Prom
  */
 export function asService<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
   return db().begin(async (tx) => {
-    await tx`select set_config('role', 'service_role', true), set_config('jit', 'off', true)`
+    await settingsOf(tx, 'service')
     return await work(tx)
   }) as Promise<T>
 }
-
-/** Whose rights a statement runs with: a user's (under RLS) or the service's. */
-export type Actor = { claims: JWTClaims } | 'service'
 
 /** A connection held for one transaction; statements on it are sent in order. */
 export type Reserved = postgres.ReservedSql
@@ -91,13 +101,9 @@ export async function inOneTrip<R extends postgres.Row[] = postgres.Row[]>(
 ): Promise<postgres.RowList<R>> {
   const sql = await db().reserve()
   try {
-    const settings = actor === 'service'
-      ? sql`select set_config('role', 'service_role', true), set_config('jit', 'off', true)`
-      : sql`select set_config('request.jwt.claims', ${JSON.stringify(actor.claims)}, true),
-                   set_config('role', 'authenticated', true),
-                   set_config('jit', 'off', true)`
     // execute() queues each now, in this order; awaiting them one by one would not.
-    const steps = [sql`begin`, settings, statement(sql), sql`commit`].map((q) => q.execute())
+    const steps = [sql`begin`, settingsOf(sql, actor), statement(sql), sql`commit`]
+      .map((q) => q.execute())
     const settled = await Promise.allSettled(steps)
     for (const step of settled) if (step.status === 'rejected') throw step.reason
     return (settled[2] as PromiseFulfilledResult<postgres.RowList<R>>).value

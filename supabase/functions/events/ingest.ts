@@ -5,7 +5,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { uuidv7 } from '../../../shared/crypto.ts'
-import { inOneTrip, type Reserved, type Sql } from '../../../shared/db.ts'
+import { inOneTrip, type Sql } from '../../../shared/db.ts'
 import { ErrorSchema, json, jsonBody } from '../../../shared/http/openapi.ts'
 import { limitBody } from '../../../shared/http/body-limit.ts'
 import { validationFailed } from '../../../shared/http/validation.ts'
@@ -45,7 +45,7 @@ type OnDuplicate = 'fail' | 'skip'
  * index locks in the same order.
  */
 export function insertEvents(
-  sql: Sql | Reserved,
+  sql: Sql,
   orgId: string,
   batch: string,
   onDuplicate: OnDuplicate,
@@ -76,12 +76,11 @@ export async function storeEvents(ingestor: Ingestor, events: Event[]): Promise<
   const rows = events.map((e) => e.id === undefined ? { ...e, id: uuidv7() } : e)
   const batch = JSON.stringify(rows)
   const store = async (onDuplicate: OnDuplicate) => {
-    const actor = ingestorActor(ingestor)
-    const result = await inOneTrip(
-      actor,
+    const inserted = await inOneTrip(
+      ingestorActor(ingestor),
       (sql) => insertEvents(sql, ingestor.orgId, batch, onDuplicate),
     )
-    return result.count
+    return inserted.count
   }
   try {
     return await store('fail')
