@@ -35,7 +35,8 @@ const ingest = ingestRoute({
 type OnDuplicate = 'fail' | 'skip'
 
 /**
- * Stores the events for `orgId` in one statement and returns how many were new.
+ * The one statement that stores a batch (the events as JSON text) for `orgId`; its count
+ * is how many were new.
  *
  * The batch travels as one jsonb parameter unpacked by jsonb_to_recordset: for 1,000
  * events that measured ~5.7 ms from JS to rows, against ~5.9 ms for json_to_recordset and
