@@ -3,14 +3,15 @@
  * an organization's API key (`lyt_<prefix>_<secret>`, stored only as a SHA-256).
  *
  * `requireIngestor()` resolves either credential to an `ingestor` with the organization
- * to write to; `asIngestor()` then runs the writes under RLS for a user, or as the service
- * for a key, whose queries must name `ingestor.orgId` themselves.
+ * to write to; `ingestorActor()` says whose rights the writes then run with: the user's,
+ * under RLS, or the service's for a key, whose queries must name `ingestor.orgId`
+ * themselves.
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import { createMiddleware } from 'hono/factory'
 import { bearerToken, type JWTClaims } from './auth.ts'
 import { randomToken, sha256Hex } from './crypto.ts'
-import { type Actor, asService, asUser, inOneTrip, type Tx } from './db.ts'
+import { type Actor, asUser, inOneTrip } from './db.ts'
 import { forbidden, unauthorized } from './http/errors.ts'
 import { authenticateUser } from './http/guards.ts'
 import { errorResponses } from './http/openapi.ts'
@@ -116,14 +117,6 @@ export function requireIngestor(options: { scope?: ApiKeyScope; minRole?: OrgRol
 /** Whose rights the ingestor's statements run with (see `inOneTrip`). */
 export function ingestorActor(ingestor: Ingestor): Actor {
   return ingestor.via === 'user' ? { claims: ingestor.claims } : 'service'
-}
-
-/**
- * Runs `work` in one transaction on behalf of the ingestor: under the user's RLS, or as
- * the service for an API key. Either way the queries write to `ingestor.orgId` only.
- */
-export function asIngestor<T>(ingestor: Ingestor, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return ingestor.via === 'user' ? asUser(ingestor.claims, work) : asService(work)
 }
 
 type RouteConfig = Parameters<typeof createRoute>[0]

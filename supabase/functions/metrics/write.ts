@@ -4,11 +4,11 @@
  * the value, so re-sending a batch changes nothing.
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
-import type { Tx } from '../../../shared/db.ts'
+import { inOneTrip, type Sql } from '../../../shared/db.ts'
 import { ErrorSchema, json, jsonBody } from '../../../shared/http/openapi.ts'
 import { limitBody } from '../../../shared/http/body-limit.ts'
 import { validationFailed } from '../../../shared/http/validation.ts'
-import { asIngestor, ingestRoute } from '../../../shared/ingest-auth.ts'
+import { ingestorActor, ingestRoute } from '../../../shared/ingest-auth.ts'
 import { MAX_ROWS, MetricBatch, type MetricRow, Written } from './schema.ts'
 
 /** 10,000 rows with meta near its limit. */
@@ -30,13 +30,13 @@ const write = ingestRoute({
 })
 
 /**
- * Upserts the rows for `orgId` in one statement. The batch travels as one jsonb parameter
- * (faster than an array per column; typed text first, or postgres.js would JSON-encode it
- * again). Rows go in key order so concurrent batches lock rows alike, and a row whose
- * value and meta are unchanged is not rewritten.
+ * The one statement that upserts the rows for `orgId`. The batch travels as one jsonb
+ * parameter (faster than an array per column; typed text first, or postgres.js would
+ * JSON-encode it again). Rows go in key order so concurrent batches lock rows alike, and a
+ * row whose value and meta are unchanged is not rewritten.
  */
-export async function upsertMetrics(tx: Tx, orgId: string, rows: MetricRow[]): Promise<void> {
-  await tx`
+export function upsertMetrics(sql: Sql, orgId: string, rows: MetricRow[]) {
+  return sql`
     insert into public.metrics as m
       (org_id, metric_name, metric_date, source, dimension, value, meta)
     select ${orgId}::uuid, r.metric_name, r.metric_date, coalesce(r.source, 'api'),
@@ -57,6 +57,7 @@ limited.use('/', limitBody(MAX_BODY_BYTES))
 export const writeRoutes = limited.openapi(write, async (c) => {
   const { rows } = c.req.valid('json')
   const ingestor = c.get('ingestor')
-  await asIngestor(ingestor, (tx) => upsertMetrics(tx, ingestor.orgId, rows))
+  // One round trip: the metric rows stay locked only for the server's commit.
+  await inOneTrip(ingestorActor(ingestor), (sql) => upsertMetrics(sql, ingestor.orgId, rows))
   return c.json({ written: rows.length }, 200)
 })
