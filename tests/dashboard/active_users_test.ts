@@ -3,7 +3,7 @@
  * organization's days, isolation and input validation.
  */
 import assert from 'node:assert/strict'
-import { call, test } from '../_helpers/stack.ts'
+import { adminSql, call, test } from '../_helpers/stack.ts'
 import {
   activity,
   assertInvalid,
@@ -113,6 +113,25 @@ test("active users: days are the organization's, and today is the default", asyn
     .format(new Date())
   assert.equal(today.body.date, newYorkToday)
   assert.equal(today.body.dau, 1)
+})
+
+test('active users: after a timezone change, the queued rebuild moves past days to the new zone', async () => {
+  const owner = await newOrgOwner('UTC')
+  // 02:00 UTC on 31 March: the 31st in UTC, the 30th in New York.
+  await insertEvents(owner.orgId, [{ id: 'late', at: '2026-03-31T02:00:00Z', actor: 'night-owl' }])
+  const days = async () =>
+    (await dashboard(owner, '/active-users?from=2026-03-30&to=2026-03-31')).body.series
+      .map((d: { dau: number }) => d.dau)
+  assert.deepEqual(await days(), [0, 1])
+
+  const moved = await call('PATCH', `/orgs/${owner.orgId}`, {
+    token: owner.token,
+    body: { timezone: 'America/New_York' },
+  })
+  assert.equal(moved.status, 200, moved.text)
+  // What the lytics-actor-day-rebuilds job runs every minute (it may have run already).
+  await adminSql`select private.rebuild_queued_actor_days()`
+  assert.deepEqual(await days(), [1, 0], 'the night owl was active on the 30th, New York time')
 })
 
 test("active users: another organization's actors are never counted", async () => {

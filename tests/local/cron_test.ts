@@ -13,11 +13,12 @@ test('pg_cron runs its jobs in background workers', async () => {
   assert.equal(row.workers, 'on')
 })
 
-test('the migrations schedule partition upkeep daily and the count fold every 5 minutes', async () => {
+test('the migrations schedule their upkeep jobs', async () => {
   const jobs = await adminSql<{ jobname: string; schedule: string; active: boolean }[]>`
     select jobname, schedule, active from cron.job
     where jobname like 'lytics-%' order by jobname`
   assert.deepEqual([...jobs], [
+    { jobname: 'lytics-actor-day-rebuilds', schedule: '* * * * *', active: true },
     { jobname: 'lytics-event-count-fold', schedule: '*/5 * * * *', active: true },
     { jobname: 'lytics-event-partitions', schedule: '17 3 * * *', active: true },
   ])

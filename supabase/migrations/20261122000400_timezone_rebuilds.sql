@@ -1,0 +1,90 @@
+-- When an organization changes its timezone, its actor rollups follow.
+--
+-- event_actor_days and event_actors.first_seen_day hold the organization's calendar days,
+-- as the rollup trigger computed them at ingest. Changing the timezone used to leave every
+-- past day in the old zone, so active users and retention mixed two calendars. Now the
+-- change queues the organization, and a pg_cron job re-derives its days from the raw events
+-- within a minute. (event_counts needs nothing: its 15-minute buckets fit every zone.)
+-- Events arriving meanwhile are rolled up in the new zone already, by the trigger.
+
+create table private.actor_day_rebuilds (
+  org_id uuid primary key references public.organizations (id) on delete cascade,
+  requested_at timestamptz not null default now()
+);
+alter table private.actor_day_rebuilds enable row level security;
+
+create function private.queue_actor_day_rebuild() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  insert into private.actor_day_rebuilds (org_id) values (new.id)
+  on conflict (org_id) do update set requested_at = now();
+  return null;
+end
+$$;
+
+create trigger organizations_timezone_changed
+  after update of timezone on public.organizations
+  for each row when (old.timezone is distinct from new.timezone)
+  execute function private.queue_actor_day_rebuild();
+
+-- Re-derives one organization's actor days and first-seen days in its current timezone and
+-- returns how many actor days it now has. Safe beside live ingestion: rows the trigger adds
+-- meanwhile are already in the new zone, and both sides insert with `do nothing`.
+create function private.rebuild_actor_days(org uuid)
+returns integer
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  tz text;
+  days integer;
+begin
+  select o.timezone into tz from public.organizations o where o.id = org;
+  if tz is null then
+    return 0;
+  end if;
+  delete from public.event_actor_days where org_id = org;
+  insert into public.event_actor_days (org_id, day, actor_id)
+  select distinct org, (e.occurred_at at time zone tz)::date, e.actor_id
+  from public.events e
+  where e.org_id = org and e.actor_id is not null
+  on conflict do nothing;
+  get diagnostics days = row_count;
+  update public.event_actors a
+  set first_seen_day = (a.first_seen_at at time zone tz)::date
+  where a.org_id = org and a.first_seen_day <> (a.first_seen_at at time zone tz)::date;
+  return days;
+end
+$$;
+revoke execute on function private.rebuild_actor_days(uuid) from public;
+
+-- Rebuilds every queued organization and returns how many. A zone changed again while its
+-- rebuild ran stays queued for the next run. Timezone changes are rare, so one transaction
+-- for all of them is fine.
+create function private.rebuild_queued_actor_days()
+returns integer
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  job record;
+  rebuilt integer := 0;
+begin
+  for job in
+    select org_id, requested_at from private.actor_day_rebuilds order by requested_at
+    for update skip locked
+  loop
+    perform private.rebuild_actor_days(job.org_id);
+    delete from private.actor_day_rebuilds
+    where org_id = job.org_id and requested_at = job.requested_at;
+    rebuilt := rebuilt + 1;
+  end loop;
+  return rebuilt;
+end
+$$;
+revoke execute on function private.rebuild_queued_actor_days() from public;
+
+select cron.schedule('lytics-actor-day-rebuilds', '* * * * *',
+                     'select private.rebuild_queued_actor_days()');
