@@ -30,8 +30,11 @@ create trigger organizations_timezone_changed
   execute function private.queue_actor_day_rebuild();
 
 -- Re-derives one organization's actor days and first-seen days in its current timezone and
--- returns how many actor days it now has. Safe beside live ingestion: rows the trigger adds
--- meanwhile are already in the new zone, and both sides insert with `do nothing`.
+-- returns how many actor days it changed. Only the difference is written: days the new zone
+-- adds are inserted and days it no longer has are deleted, so live ingestion, which only
+-- ever adds days of the new zone, does not wait on rows this rebuild holds. (Deleting and
+-- re-inserting everything took 69 s for 10M events and stalled the organization's
+-- ingestion on the deleted rows meanwhile.)
 create function private.rebuild_actor_days(org uuid)
 returns integer
 language plpgsql security definer
@@ -39,23 +42,37 @@ set search_path = ''
 as $$
 declare
   tz text;
-  days integer;
+  added integer;
+  removed integer;
 begin
   select o.timezone into tz from public.organizations o where o.id = org;
   if tz is null then
     return 0;
   end if;
-  delete from public.event_actor_days where org_id = org;
-  insert into public.event_actor_days (org_id, day, actor_id)
-  select distinct org, (e.occurred_at at time zone tz)::date, e.actor_id
+  create temp table wanted on commit drop as
+  select distinct (e.occurred_at at time zone tz)::date as day, e.actor_id
   from public.events e
-  where e.org_id = org and e.actor_id is not null
+  where e.org_id = org and e.actor_id is not null;
+  analyze wanted;
+
+  insert into public.event_actor_days (org_id, day, actor_id)
+  select org, w.day, w.actor_id from wanted w
+  where not exists (select 1 from public.event_actor_days d
+                    where d.org_id = org and d.day = w.day and d.actor_id = w.actor_id)
+  order by 2, 3
   on conflict do nothing;
-  get diagnostics days = row_count;
+  get diagnostics added = row_count;
+
+  delete from public.event_actor_days d
+  where d.org_id = org
+    and not exists (select 1 from wanted w where w.day = d.day and w.actor_id = d.actor_id);
+  get diagnostics removed = row_count;
+  drop table wanted;
+
   update public.event_actors a
   set first_seen_day = (a.first_seen_at at time zone tz)::date
   where a.org_id = org and a.first_seen_day <> (a.first_seen_at at time zone tz)::date;
-  return days;
+  return added + removed;
 end
 $$;
 revoke execute on function private.rebuild_actor_days(uuid) from public;
