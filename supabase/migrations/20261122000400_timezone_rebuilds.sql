@@ -63,9 +63,15 @@ begin
   on conflict do nothing;
   get diagnostics added = row_count;
 
+  -- A day missing from `wanted` may belong to an event stored since it was computed: the
+  -- second test looks at the events as they are now, for those few rows only.
   delete from public.event_actor_days d
   where d.org_id = org
-    and not exists (select 1 from wanted w where w.day = d.day and w.actor_id = d.actor_id);
+    and not exists (select 1 from wanted w where w.day = d.day and w.actor_id = d.actor_id)
+    and not exists (select 1 from public.events e
+                    where e.org_id = org and e.actor_id = d.actor_id
+                      and e.occurred_at >= d.day::timestamp at time zone tz
+                      and e.occurred_at < (d.day + 1)::timestamp at time zone tz);
   get diagnostics removed = row_count;
   drop table wanted;
 
