@@ -19,6 +19,7 @@ test('the migrations schedule their upkeep jobs', async () => {
     where jobname like 'lytics-%' order by jobname`
   assert.deepEqual([...jobs], [
     { jobname: 'lytics-actor-day-rebuilds', schedule: '* * * * *', active: true },
+    { jobname: 'lytics-cron-history', schedule: '41 4 * * *', active: true },
     { jobname: 'lytics-event-count-fold', schedule: '*/5 * * * *', active: true },
     { jobname: 'lytics-event-partitions', schedule: '17 3 * * *', active: true },
   ])
