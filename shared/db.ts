@@ -41,6 +41,13 @@ export async function closeDb(): Promise<void> {
 export type Actor = { claims: JWTClaims } | 'service'
 
 /**
+ * How long one statement may run. Supabase gives the `authenticated` role 8 s, but as a
+ * role setting, which applies at login and not to `set role` inside a transaction; so it
+ * is set here. Service work (ingestion batches, health checks) gets longer.
+ */
+const STATEMENT_TIMEOUT = { user: '8s', service: '30s' }
+
+/**
  * The transaction-local settings of an actor, in one statement: set_config(..., true) is
  * like SET LOCAL. A user gets their claims (for auth.uid() and RLS) and the authenticated
  * role; the service gets service_role. JIT is off because our queries are short and
@@ -49,10 +56,12 @@ export type Actor = { claims: JWTClaims } | 'service'
  */
 function settingsOf(sql: Sql | Tx, actor: Actor) {
   return actor === 'service'
-    ? sql`select set_config('role', 'service_role', true), set_config('jit', 'off', true)`
+    ? sql`select set_config('role', 'service_role', true), set_config('jit', 'off', true),
+                 set_config('statement_timeout', ${STATEMENT_TIMEOUT.service}, true)`
     : sql`select set_config('request.jwt.claims', ${JSON.stringify(actor.claims)}, true),
                  set_config('role', 'authenticated', true),
-                 set_config('jit', 'off', true)`
+                 set_config('jit', 'off', true),
+                 set_config('statement_timeout', ${STATEMENT_TIMEOUT.user}, true)`
 }
 
 /**

@@ -85,6 +85,8 @@ export function toApiError(err: unknown): ApiError | undefined {
       return badRequest(pg.message ?? 'invalid value')
     case '42501':
       return forbidden()
+    case '57014': // canceled by statement_timeout (see shared/db.ts)
+      return new ApiError(503, 'timeout', 'the query took too long; try a shorter range')
   }
   return undefined
 }

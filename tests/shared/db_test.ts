@@ -71,6 +71,25 @@ test('asUser: auth.uid(), auth.email() and the authenticated role inside the tra
   assert.equal(inside.email, 'inside@db-test.local')
 })
 
+test('asUser/asService/inOneTrip: each statement may run 8 s for a user, 30 s for the service', async () => {
+  const timeout = (sql: Sql | Tx) =>
+    sql<{ t: string }[]>`select current_setting('statement_timeout') as t`
+  const claims = claimsOf(crypto.randomUUID())
+  assert.equal((await asUser(claims, timeout))[0].t, '8s')
+  assert.equal((await inOneTrip({ claims }, timeout))[0].t, '8s')
+  assert.equal((await asService(timeout))[0].t, '30s')
+  assert.equal((await inOneTrip('service', timeout))[0].t, '30s')
+  assert.equal((await timeout(db()))[0].t, '0', 'and nothing stays on the connection')
+})
+
+test('asUser: a statement over its time is canceled (57014)', async () => {
+  const failed = await asUser(claimsOf(crypto.randomUUID()), async (tx) => {
+    await tx`select set_config('statement_timeout', '50ms', true)`
+    await tx`select pg_sleep(1)`
+  }).then(() => undefined, (e) => e)
+  assert.equal((failed as { code?: string })?.code, '57014')
+})
+
 test('asUser: nothing leaks to the next query on the same connection', async () => {
   const [inside] = await asUser(claimsOf(crypto.randomUUID()), (tx) => whoAmI(tx))
   const [after] = await whoAmI(db())

@@ -72,6 +72,12 @@ Deno.test('toApiError: check, not-null and format violations → 400 with the me
     'invalid_request',
   )
   expectApi(pgError('42501', 'permission denied for table secrets'), 403, 'forbidden')
+  const slow = expectApi(
+    pgError('57014', 'canceling statement due to statement timeout'),
+    503,
+    'timeout',
+  )
+  assert.doesNotMatch(slow.message, /canceling/, 'says what to do, not what Postgres said')
 })
 
 Deno.test('toApiError: a connection failure → 503', () => {
