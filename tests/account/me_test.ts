@@ -166,9 +166,9 @@ test('/account/me needs a signed-in user', async () => {
   assert.equal((await call('PATCH', '/account/me', { body: { display_name: 'x' } })).status, 401)
 })
 
-test('/account/openapi.json documents /account/me', async () => {
+test('/account/openapi.json documents /account/me and /account/session', async () => {
   const res = await call('GET', '/account/openapi.json')
   assert.equal(res.status, 200, res.text)
-  assert.deepEqual(Object.keys(res.body.paths), ['/account/me'])
+  assert.deepEqual(Object.keys(res.body.paths), ['/account/me', '/account/session'])
   assert.deepEqual(Object.keys(res.body.paths['/account/me']).sort(), ['get', 'patch'])
 })
