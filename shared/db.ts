@@ -14,6 +14,7 @@ let client: Sql | undefined
 /** The isolate's client, built on first use and reused by every request. */
 export function db(): Sql {
   if (client) return client
+  guardAgainstDeadSockets()
   const cfg = config()
   const url = cfg.DATABASE_URL ?? cfg.SUPABASE_DB_URL
   if (!url) throw new Error('SUPABASE_DB_URL or DATABASE_URL must be set')
@@ -30,11 +31,63 @@ export function db(): Sql {
   return client
 }
 
+/**
+ * Replaces the client after one of its connections was lost. postgres.js 3.4 may go on
+ * writing to that connection's closed socket (porsager/postgres#1154, #1208, unfixed in
+ * 3.4.9): a transaction's own ROLLBACK after the loss does, and a reserved connection's
+ * next query would. So the next request gets a fresh client; the old one has 5 s to
+ * finish what it has in flight.
+ */
+function discardClient(suspect: Sql | undefined = client): void {
+  if (!suspect) return
+  if (client === suspect) client = undefined
+  suspect.end({ timeout: 5 }).catch(() => {})
+}
+
+// That write throws from a timer, outside any promise: uncaught, it would end the isolate
+// and every request in it. It is caught here, once per isolate, and only it.
+let guarded = false
+function guardAgainstDeadSockets(): void {
+  if (guarded) return
+  guarded = true
+  globalThis.addEventListener('error', (event) => {
+    const err = event.error
+    if (
+      err instanceof TypeError && /reading 'write'/.test(err.message) &&
+      /postgres\/.*connection\.js/.test(err.stack ?? '')
+    ) {
+      event.preventDefault()
+      discardClient()
+    }
+  })
+}
+
 /** Closes the isolate's client (tests and graceful shutdown). */
 export async function closeDb(): Promise<void> {
   const c = client
   client = undefined
   await c?.end({ timeout: 5 })
+}
+
+const connectionLostCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  '57P01', // admin shutdown (the backend was terminated)
+  '57P02', // crash shutdown
+  '57P03', // cannot connect now
+  '53300', // too many connections
+])
+
+/** True when `err` means the connection to the database is gone or was never made. */
+export function isConnectionLost(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code
+  return typeof code === 'string' && connectionLostCodes.has(code)
 }
 
 /** Whose rights a statement runs with: a user's (under RLS) or the service's. */
@@ -72,10 +125,7 @@ function settingsOf(sql: Sql | Tx, actor: Actor) {
  * const orgs = await asUser(user.claims, (tx) => tx`select * from organizations`)
  */
 export function asUser<T>(claims: JWTClaims, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return db().begin(async (tx) => {
-    await settingsOf(tx, { claims })
-    return await work(tx)
-  }) as Promise<T>
+  return inTransaction({ claims }, work)
 }
 
 /**
@@ -84,10 +134,20 @@ export function asUser<T>(claims: JWTClaims, work: (tx: Tx) => Promise<T>): Prom
  * verified, the sync worker, health checks.
  */
 export function asService<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-  return db().begin(async (tx) => {
-    await settingsOf(tx, 'service')
-    return await work(tx)
-  }) as Promise<T>
+  return inTransaction('service', work)
+}
+
+async function inTransaction<T>(actor: Actor, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const sql = db()
+  try {
+    return await sql.begin(async (tx) => {
+      await settingsOf(tx, actor)
+      return await work(tx)
+    }) as T
+  } catch (err) {
+    if (isConnectionLost(err)) discardClient(sql)
+    throw err
+  }
 }
 
 /** A connection held for one transaction; statements on it are sent in order. */
@@ -108,15 +168,31 @@ export async function inOneTrip<R extends postgres.Row[] = postgres.Row[]>(
   actor: Actor,
   statement: (sql: Reserved) => postgres.PendingQuery<R>,
 ): Promise<postgres.RowList<R>> {
-  const sql = await db().reserve()
+  const pool = db()
+  const sql = await pool.reserve()
+  let queries
   try {
-    // execute() queues each now, in this order; awaiting them one by one would not.
-    const steps = [sql`begin`, settingsOf(sql, actor), statement(sql), sql`commit`]
-      .map((q) => q.execute())
-    const settled = await Promise.allSettled(steps)
-    for (const step of settled) if (step.status === 'rejected') throw step.reason
-    return (settled[2] as PromiseFulfilledResult<postgres.RowList<R>>).value
-  } finally {
+    // Built first, sent below: a statement that fails to build leaves nothing half-sent.
+    queries = [sql`begin`, settingsOf(sql, actor), statement(sql), sql`commit`]
+  } catch (err) {
     sql.release()
+    throw err
   }
+  // execute() queues each now, in this order; awaiting them one by one would not.
+  const steps = queries.map((q) => q.execute())
+  // When the connection is lost, postgres.js 3.4 fails the step in flight but may leave
+  // the steps queued behind it unsettled for ever: stop waiting at the first loss.
+  const lost = new Promise<{ lost: unknown }>((resolve) => {
+    for (const step of steps) step.catch((err) => isConnectionLost(err) && resolve({ lost: err }))
+  })
+  const outcome = await Promise.race([Promise.allSettled(steps).then((all) => ({ all })), lost])
+  const failures = 'lost' in outcome
+    ? [outcome.lost]
+    : outcome.all.flatMap((s) => s.status === 'rejected' ? [s.reason] : [])
+  // A lost connection must not be handed out again (see discardClient). Anything else has
+  // settled, COMMIT included, and the connection is fine.
+  if (failures.some(isConnectionLost)) discardClient(pool)
+  else sql.release()
+  if (failures.length > 0) throw failures[0]
+  return (await steps[2]) as postgres.RowList<R>
 }

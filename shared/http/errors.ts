@@ -3,6 +3,7 @@
  */
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { isConnectionLost } from '../db.ts'
 
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } }
 
@@ -28,23 +29,9 @@ export const forbidden = (message = 'your role does not allow this') =>
 export const notFound = (what = 'resource') => new ApiError(404, 'not_found', `${what} not found`)
 export const conflict = (message: string) => new ApiError(409, 'conflict', message)
 
-const connectionCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'CONNECT_TIMEOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_DESTROYED',
-  'CONNECTION_ENDED',
-  '57P01', // admin shutdown
-  '57P03', // cannot connect now
-  '53300', // too many connections
-])
-
 /** True when `err` means the database cannot be reached, which the API answers with 503. */
 export function isDbUnavailable(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code
-  return (typeof code === 'string' && connectionCodes.has(code)) ||
+  return isConnectionLost(err) ||
     (err instanceof Error && /connect|ECONNREFUSED/i.test(err.name) &&
       !(err as { severity?: string }).severity)
 }

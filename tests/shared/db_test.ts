@@ -4,8 +4,18 @@
  * Needs LYTICS_DB_URL (scripts/test sets it).
  */
 import assert from 'node:assert/strict'
+import postgres from 'postgres'
 import type { JWTClaims } from '../../shared/auth.ts'
-import { asService, asUser, closeDb, db, inOneTrip, type Sql, type Tx } from '../../shared/db.ts'
+import {
+  asService,
+  asUser,
+  closeDb,
+  db,
+  inOneTrip,
+  isConnectionLost,
+  type Sql,
+  type Tx,
+} from '../../shared/db.ts'
 
 const dbUrl = Deno.env.get('LYTICS_DB_URL') ??
   'postgresql://postgres:postgres@127.0.0.1:55322/postgres'
@@ -201,6 +211,50 @@ test('inOneTrip: the service statement commits; a failing one throws and writes 
   assert.equal(row.name, 'renamed', 'the first commit stayed, the failed update left nothing')
   const [after] = await whoAmI(db())
   assert.equal(after.current_user, 'postgres', 'the connection came back clean')
+})
+
+/** Runs `run` with a 3 s statement whose backend is terminated after 300 ms. */
+async function withLostConnection(run: (statement: string) => Promise<unknown>) {
+  const terminator = postgres(dbUrl, { max: 1, onnotice: () => {} })
+  const marker = `lost-${crypto.randomUUID()}`
+  // The marker is in the query's text, which pg_stat_activity shows (parameters it does not).
+  const kill = setTimeout(() =>
+    terminator`
+      select pg_terminate_backend(pid) from pg_stat_activity
+      where query like ${`%${marker}%`} and pid <> pg_backend_pid()`.catch(() => {}), 300)
+  try {
+    return await run(`select pg_sleep(3) -- ${marker}`).then(() => undefined, (e) => e)
+  } finally {
+    clearTimeout(kill)
+    await terminator.end()
+  }
+}
+
+// postgres.js 3.4 writes to the dead socket afterwards, from a timer; uncaught, that ended
+// the process. Every call after the loss must work, on a fresh client.
+async function assertRecovered() {
+  for (let i = 0; i < 3; i++) {
+    const [viaTrip] = await inOneTrip('service', (sql) => whoAmI(sql))
+    assert.equal(viaTrip.current_user, 'service_role')
+    const [viaUser] = await asUser(claimsOf(crypto.randomUUID()), (tx) => whoAmI(tx))
+    assert.equal(viaUser.current_user, 'authenticated')
+    const [plain] = await whoAmI(db())
+    assert.equal(plain.current_user, 'postgres')
+  }
+}
+
+test('inOneTrip: a connection lost mid-statement fails that call, and the next ones work', async () => {
+  const failed = await withLostConnection((statement) =>
+    inOneTrip('service', (sql) => sql.unsafe(statement))
+  )
+  assert.ok(isConnectionLost(failed), `a lost connection, got ${failed}`)
+  await assertRecovered()
+})
+
+test('asService: a connection lost mid-transaction fails that call, and the next ones work', async () => {
+  const failed = await withLostConnection((statement) => asService((tx) => tx.unsafe(statement)))
+  assert.ok(isConnectionLost(failed), `a lost connection, got ${failed}`)
+  await assertRecovered()
 })
 
 test('db: close the client', async () => {
