@@ -51,15 +51,19 @@ function guardAgainstDeadSockets(): void {
   if (guarded) return
   guarded = true
   globalThis.addEventListener('error', (event) => {
-    const err = event.error
-    if (
-      err instanceof TypeError && /reading 'write'/.test(err.message) &&
-      /postgres\/.*connection\.js/.test(err.stack ?? '')
-    ) {
-      event.preventDefault()
-      discardClient()
-    }
+    if (!isDeadSocketWrite(event.error)) return
+    event.preventDefault()
+    discardClient()
   })
+}
+
+/** The TypeError of postgres.js writing to a closed socket, and nothing else. */
+export function isDeadSocketWrite(err: unknown): boolean {
+  // The module's path differs between the Deno cache (postgres/3.4.9/src/) and a deployed
+  // bundle (postgres@3.4.9/src/).
+  return err instanceof TypeError &&
+    /reading 'write'|evaluating 'socket\.write'/.test(err.message) &&
+    /postgres[@/][^\s]*connection\.js/.test(err.stack ?? '')
 }
 
 /** Closes the isolate's client (tests and graceful shutdown). */

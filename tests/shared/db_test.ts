@@ -13,6 +13,7 @@ import {
   db,
   inOneTrip,
   isConnectionLost,
+  isDeadSocketWrite,
   type Sql,
   type Tx,
 } from '../../shared/db.ts'
@@ -255,6 +256,24 @@ test('asService: a connection lost mid-transaction fails that call, and the next
   const failed = await withLostConnection((statement) => asService((tx) => tx.unsafe(statement)))
   assert.ok(isConnectionLost(failed), `a lost connection, got ${failed}`)
   await assertRecovered()
+})
+
+Deno.test('isDeadSocketWrite: only the TypeError of postgres.js writing to a closed socket', () => {
+  const withStack = (err: Error, stack: string) => Object.assign(err, { stack })
+  const message = "Cannot read properties of null (reading 'write')"
+  for (
+    const path of [
+      'file:///root/.cache/deno/npm/registry.npmjs.org/postgres/3.4.9/src/connection.js:255:22',
+      'file:///var/tmp/sb-compile-edge-runtime/node_modules/localhost/postgres@3.4.9/src/connection.js:255:22',
+    ]
+  ) {
+    assert.ok(isDeadSocketWrite(withStack(new TypeError(message), `at nextWrite (${path})`)), path)
+  }
+  const ours = 'at handler (file:///work/shared/http/app.ts:10:5)'
+  assert.equal(isDeadSocketWrite(withStack(new TypeError(message), ours)), false)
+  const other = 'at nextWrite (file:///x/postgres/3.4.9/src/connection.js:1:1)'
+  assert.equal(isDeadSocketWrite(withStack(new Error(message), other)), false)
+  assert.equal(isDeadSocketWrite(withStack(new TypeError('x is not a function'), other)), false)
 })
 
 test('db: close the client', async () => {
