@@ -1,9 +1,11 @@
 /**
  * Turns zod failures into the project's 400, naming where each problem is
- * (`body.rows[3].value: expected number`).
+ * (`body.rows[3].value: expected number`), and refuses text Postgres cannot hold, for
+ * every string of every request at once.
  */
 import type { Context } from 'hono'
 import type { z } from 'zod'
+import { unstorableText } from './storable.ts'
 
 export type Problem = { path: string; message: string }
 
@@ -38,11 +40,21 @@ export function problemsBody(problems: Problem[]) {
   return { error: { code: 'invalid_request', message, details: problems } }
 }
 
-/** defaultHook for OpenAPIHono: every failed validation becomes the same 400. */
+/**
+ * defaultHook for OpenAPIHono: every failed validation becomes the same 400, and so does
+ * any string Postgres cannot store (see `unstorableText`). Hono hands the hook the parsed
+ * value on success, so strings that a schema decodes itself (the JSON of `filters`) are
+ * seen too; on failure it hands the input, whose strings are reported beside zod's issues.
+ */
 export function validationFailed(
-  result: { success: true } | { success: false; error: z.ZodError; target?: string },
+  result:
+    & { target?: string; data?: unknown }
+    & ({ success: true } | { success: false; error: z.ZodError }),
   c: Context,
 ) {
-  if (result.success) return
-  return c.json(problemsBody(describeIssues(result.error, result.target)), 400)
+  const problems = result.success ? [] : describeIssues(result.error, result.target)
+  for (const { keys, message } of unstorableText(result.data)) {
+    problems.push({ path: pathOf(result.target, keys), message })
+  }
+  if (problems.length > 0) return c.json(problemsBody(problems), 400)
 }

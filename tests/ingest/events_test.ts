@@ -197,8 +197,10 @@ test('every field is checked', async () => {
     [{ ...base, properties: [1, 2] }, 'properties'],
     [{ ...base, properties: 'plan=pro' }, 'properties'],
     [{ ...base, properties: { big: 'x'.repeat(9000) } }, 'properties'],
-    [{ ...base, properties: { bad: 'a\u0000b' } }, 'properties'],
-    [{ ...base, properties: { half: '\ud800' } }, 'properties'],
+    // Text Postgres cannot store is named down to the property.
+    [{ ...base, properties: { bad: 'a\u0000b' } }, 'properties.bad'],
+    [{ ...base, properties: { half: '\ud800' } }, 'properties.half'],
+    [{ ...base, properties: { 'k\u0000': 1 } }, 'properties'],
   ]
   for (const [event, field] of cases) {
     const res = await call('POST', '/events', { token: member.token, body: { events: [event] } })

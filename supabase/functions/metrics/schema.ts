@@ -7,10 +7,6 @@ import { z } from '@hono/zod-openapi'
 export const MAX_ROWS = 10_000
 const MAX_META_BYTES = 1024
 
-// Postgres text and jsonb cannot hold NUL, and UTF-8 cannot encode unpaired surrogates.
-const storable = (s: string) => !s.includes('\0') && s.isWellFormed()
-const UNSTORABLE_JSON = /\\u(?:0000|d[89a-f])/i
-
 // The same patterns as the checks on public.metrics, so the database never refuses a row.
 const metricName = z.string().regex(
   /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/,
@@ -31,8 +27,6 @@ const meta = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
   const json = JSON.stringify(value)
   if (json.length > MAX_META_BYTES) {
     ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_META_BYTES} bytes as JSON` })
-  } else if (UNSTORABLE_JSON.test(json)) {
-    ctx.addIssue({ code: 'custom', message: 'must not contain NUL or unpaired surrogates' })
   }
 })
 
@@ -41,10 +35,9 @@ export const MetricRow = z.strictObject({
   metric_name: metricName.openapi({ example: 'sessions' }),
   value: z.number().openapi({ example: 1234 }),
   source: source.optional().openapi({ description: 'Where it comes from; default `api`' }),
-  dimension: z.string().max(200).refine(storable, 'must not contain NUL or unpaired surrogates')
-    .optional().openapi({
-      description: 'A breakdown value such as a country or channel; default empty (the total)',
-    }),
+  dimension: z.string().max(200).optional().openapi({
+    description: 'A breakdown value such as a country or channel; default empty (the total)',
+  }),
   meta: meta.optional().openapi({
     description: `Any JSON object, at most ${MAX_META_BYTES} bytes`,
   }),
