@@ -59,6 +59,12 @@ export function toApiError(err: unknown): ApiError | undefined {
     ] ?? 'invalid_request'
     return new ApiError(status, code, pg.message ?? 'request refused')
   }
+  // Class 22, data exception: a value the database cannot take (out of range, bad
+  // encoding, malformed). Only input brings those; schemas refuse what they can foresee,
+  // and this keeps the rest a 400 rather than a 500.
+  if (pg.code.startsWith('22')) {
+    return badRequest(`a value was refused by the database: ${pg.message ?? pg.code}`)
+  }
   switch (pg.code) {
     case '23505':
       return conflict(`already exists (${pg.constraint_name ?? 'unique constraint'})`)
@@ -66,9 +72,6 @@ export function toApiError(err: unknown): ApiError | undefined {
       return badRequest(`refers to something that does not exist (${pg.constraint_name ?? ''})`)
     case '23514':
     case '23502':
-    case '22P02':
-    case '22007':
-    case '22008':
       return badRequest(pg.message ?? 'invalid value')
     case '42501':
       return forbidden()

@@ -80,6 +80,25 @@ Deno.test('toApiError: check, not-null and format violations → 400 with the me
   assert.doesNotMatch(slow.message, /canceling/, 'says what to do, not what Postgres said')
 })
 
+Deno.test('toApiError: every data exception (SQLSTATE class 22) → 400 with its message', () => {
+  const cases: [string, string][] = [
+    ['22003', 'value overflows numeric format'],
+    ['22021', 'invalid byte sequence for encoding "UTF8": 0x00'],
+    ['22P05', 'unsupported Unicode escape sequence'],
+    ['22001', 'value too long for type character varying(10)'],
+    ['22012', 'division by zero'],
+    ['22P02', 'invalid input syntax for type uuid'],
+    ['22007', 'invalid input syntax for type date'],
+  ]
+  for (const [code, message] of cases) {
+    const api = expectApi(pgError(code, message), 400, 'invalid_request')
+    assert.match(api.message, /refused by the database/, code)
+    assert.ok(api.message.includes(message), `${code} keeps what Postgres said`)
+  }
+  // Class 23 stays as it was: a unique violation is a conflict, not bad input.
+  expectApi(pgError('23505'), 409, 'conflict')
+})
+
 Deno.test('toApiError: a connection failure → 503', () => {
   const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
     code: 'ECONNREFUSED',
