@@ -172,15 +172,21 @@ function eventColumns(tx: Tx) {
     to_char(received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as received_at`
 }
 
+const JSON_LITERAL = /^(true|false|null)$/
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/
+
 /**
  * The `{key: value}` objects a `property.<key>=<value>` filter accepts: the value as a
  * string, and also as the JSON number, boolean or null it spells (a query string cannot
- * say which was sent).
+ * say which was sent). A number is read as ingestion reads one, as a double, since stored
+ * properties hold only those; spelled as Postgres would get it, 1e999999 or 1e-99999 are
+ * beyond numeric's range. So 1e-99999 means 0, and 1e999999 (no double) a string only.
  */
 function propertyMatches(key: string, value: string): string[] {
   const matches = [JSON.stringify({ [key]: value })]
-  if (/^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)$/.test(value)) {
-    matches.push(`{${JSON.stringify(key)}:${value}}`)
+  if (JSON_LITERAL.test(value)) matches.push(`{${JSON.stringify(key)}:${value}}`)
+  else if (JSON_NUMBER.test(value) && Number.isFinite(Number(value))) {
+    matches.push(JSON.stringify({ [key]: Number(value) }))
   }
   return matches
 }
