@@ -1,7 +1,7 @@
 -- metrics: members write and replace their organization's values, viewers only read,
 -- admins delete; nobody else sees or touches them.
 begin;
-select plan(19);
+select plan(22);
 
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('admin');
@@ -164,6 +164,23 @@ select throws_ok(
      select org_a, 'broken', '2026-01-01', 'Infinity' from ids $$,
   '23514', null,
   'Infinity is refused'
+);
+select throws_ok(
+  $$ insert into public.metrics (org_id, metric_name, metric_date, value)
+     select org_a, 'broken', '2026-01-01', 1e308 from ids $$,
+  '23514', null,
+  'a value beyond 1e15 is refused: two of 1e308 would overflow every sum of float8'
+);
+select throws_ok(
+  $$ insert into public.metrics (org_id, metric_name, metric_date, value)
+     select org_a, 'broken', '2026-01-01', -1000000000000000.5 from ids $$,
+  '23514', null,
+  'a value below -1e15 is refused'
+);
+select lives_ok(
+  $$ insert into public.metrics (org_id, metric_name, metric_date, value)
+     select org_a, 'largest', '2026-01-01', 1e15 from ids $$,
+  'a value of exactly 1e15 is stored'
 );
 
 select * from finish();

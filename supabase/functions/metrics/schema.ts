@@ -7,6 +7,16 @@ import { z } from '@hono/zod-openapi'
 export const MAX_ROWS = 10_000
 const MAX_META_BYTES = 1024
 
+/**
+ * The largest magnitude a metric value may have; the same bound as the check
+ * `metrics_value_bounded` (migration 20261122000600_value_bounds.sql). A quadrillion is
+ * above any daily count or amount in minor currency units, keeps every whole value exact
+ * in a float8 and a JS number (below 2^53), and keeps any sum the dashboard can make far
+ * from float8's limit, which two values of 1e308 already passed.
+ */
+export const MAX_METRIC_MAGNITUDE = 1e15
+const VALUE_BOUNDS = 'must be between -1e15 and 1e15 (send large amounts in larger units)'
+
 // The same patterns as the checks on public.metrics, so the database never refuses a row.
 const metricName = z.string().regex(
   /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/,
@@ -33,7 +43,10 @@ const meta = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
 export const MetricRow = z.strictObject({
   metric_date: metricDate.openapi({ example: '2026-11-21' }),
   metric_name: metricName.openapi({ example: 'sessions' }),
-  value: z.number().openapi({ example: 1234 }),
+  value: z.number()
+    .min(-MAX_METRIC_MAGNITUDE, VALUE_BOUNDS)
+    .max(MAX_METRIC_MAGNITUDE, VALUE_BOUNDS)
+    .openapi({ example: 1234, description: VALUE_BOUNDS }),
   source: source.optional().openapi({ description: 'Where it comes from; default `api`' }),
   dimension: z.string().max(200).optional().openapi({
     description: 'A breakdown value such as a country or channel; default empty (the total)',
