@@ -46,7 +46,7 @@ export const MetricRow = z.strictObject({
   value: z.number()
     .min(-MAX_METRIC_MAGNITUDE, VALUE_BOUNDS)
     .max(MAX_METRIC_MAGNITUDE, VALUE_BOUNDS)
-    .openapi({ example: 1234, description: VALUE_BOUNDS }),
+    .openapi({ example: 1234, description: 'Between -1e15 and 1e15' }),
   source: source.optional().openapi({ description: 'Where it comes from; default `api`' }),
   dimension: z.string().max(200).optional().openapi({
     description: 'A breakdown value such as a country or channel; default empty (the total)',
