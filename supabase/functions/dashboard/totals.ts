@@ -21,7 +21,10 @@ export type BucketTotals = {
   hi: Date
   off: number
   values: number[]
-  /** Each series' total over the bucket's whole window (summed exactly, in numeric). */
+  /**
+   * Each series' total over the bucket's whole window (summed exactly, in numeric). Metric
+   * values are at most ±1e15 (metrics_value_bounded), so no sum comes near float8's limit.
+   */
   totals: number[]
 }
 
