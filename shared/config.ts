@@ -30,6 +30,13 @@ export const baseConfigSchema = z.object({
   ALLOW_ORIGINS: csv.default(['*']),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(20).default(4),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /**
+   * Which requests get an access-log line: `all`, `errors` (5xx and slow ones) or `off`.
+   * Quiet by default: hosted logs keep ~100 events per 10 s per function.
+   */
+  ACCESS_LOG: z.enum(['all', 'errors', 'off']).default('errors'),
+  /** A request at least this slow is logged whatever ACCESS_LOG says (unless `off`). */
+  LOG_SLOW_MS: z.coerce.number().int().min(0).default(1000),
 })
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>
@@ -78,6 +85,30 @@ export function configOf<S extends z.ZodType>(schema: S): z.infer<S> {
 /** The base configuration of this isolate. */
 export function config(): BaseConfig {
   return configOf(baseConfigSchema)
+}
+
+const base = baseConfigSchema.shape
+
+/**
+ * The settings the HTTP layer reads when an app is made. Each falls back to its default
+ * when malformed, so a typo cannot keep a function from booting; `/health/ready` still
+ * names it (configProblems checks the whole base schema).
+ */
+export const httpConfigSchema = z.object({
+  ALLOW_ORIGINS: base.ALLOW_ORIGINS.catch(['*']),
+  LOG_LEVEL: base.LOG_LEVEL.catch('info'),
+  ACCESS_LOG: base.ACCESS_LOG.catch('errors'),
+  LOG_SLOW_MS: base.LOG_SLOW_MS.catch(1000),
+})
+
+export type HttpConfig = z.infer<typeof httpConfigSchema>
+
+/**
+ * CORS and logging settings of this isolate. Separate from config() because they are read
+ * when the app is built, before SUPABASE_URL and the other required settings are checked.
+ */
+export function httpConfig(): HttpConfig {
+  return configOf(httpConfigSchema)
 }
 
 /** Names of required or malformed variables, for `/health/ready` (never values). */

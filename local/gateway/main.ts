@@ -4,11 +4,14 @@
  * `/functions/v1/<slug>/*` to that function with the path the edge runtime would give it.
  *
  * Env: LYTICS_STATE_DIR (keys live there), API_PORT, SUPABASE_DB_URL; optional
- * supabase/functions/.env for function secrets, as the CLI reads it.
+ * supabase/functions/.env for function secrets, as the CLI reads it. The limits a hosted
+ * function runs under: GATEWAY_MAX_BODY_BYTES, GATEWAY_WALL_CLOCK_MS (150 s, the free
+ * tier's), GATEWAY_MEMORY_LIMIT_MB (256).
  */
 import postgres from 'postgres'
 import { createAuthServer } from '../auth/mod.ts'
 import { loadFunctions } from './functions.ts'
+import { createGateway } from './gateway.ts'
 import { loadOrCreateKeys } from './keys.ts'
 
 const stateDir = Deno.env.get('LYTICS_STATE_DIR') ?? '.local/dev'
@@ -25,6 +28,8 @@ const functionEnv: Record<string, string> = {
   SUPABASE_JWKS: JSON.stringify({ keys: [keys.publicJwk] }),
   SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: keys.publishableKey }),
   SUPABASE_SECRET_KEYS: JSON.stringify({ default: keys.secretKey }),
+  // Locally every request is worth a line; deployed, the default keeps to errors and slow ones.
+  ACCESS_LOG: 'all',
   ...readDotEnv(new URL('../../supabase/functions/.env', import.meta.url)),
 }
 for (const [name, value] of Object.entries(functionEnv)) {
@@ -41,24 +46,15 @@ const auth = createAuthServer({
   secretKeys: [keys.secretKey],
 })
 
-function route(req: Request): Response | Promise<Response> {
-  const url = new URL(req.url)
-  if (url.pathname === '/auth/v1' || url.pathname.startsWith('/auth/v1/')) return auth.fetch(req)
-  const match = /^\/functions\/v1\/([^/]+)(\/.*)?$/.exec(url.pathname)
-  const handler = match && functions.get(match[1])
-  if (!handler) {
-    return Response.json(
-      { error: { code: 'not_found', message: `no route for ${url.pathname}` } },
-      {
-        status: 404,
-      },
-    )
-  }
-  url.pathname = `/${match[1]}${match[2] ?? ''}`
-  return handler(new Request(url, req))
-}
+const gateway = createGateway({
+  functions,
+  auth,
+  maxBodyBytes: positiveInt('GATEWAY_MAX_BODY_BYTES', 16 * 1024 * 1024),
+  wallClockMs: positiveInt('GATEWAY_WALL_CLOCK_MS', 150_000),
+  memoryLimitMb: positiveInt('GATEWAY_MEMORY_LIMIT_MB', 256),
+})
 
-Deno.serve({ port, hostname: '127.0.0.1', onListen: () => {} }, route)
+Deno.serve({ port, hostname: '127.0.0.1', onListen: () => {} }, gateway)
 console.log(`gateway listening on ${apiUrl} with functions: ${[...functions.keys()].join(', ')}`)
 
 function readDotEnv(path: URL): Record<string, string> {
@@ -74,4 +70,14 @@ function readDotEnv(path: URL): Record<string, string> {
     if (m) env[m[1]] = m[2].replace(/^(['"])(.*)\1$/, '$2')
   }
   return env
+}
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = Deno.env.get(name)
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new Error(`${name} must be a positive integer`)
+  }
+  return value
 }

@@ -18,4 +18,4 @@ const rows: [string, string][] = [
 const width = Math.max(...rows.map(([k]) => k.length))
 console.log('\nLytics local stack is running.\n')
 for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`)
-console.log(`\n  API docs: ${apiUrl}/functions/v1/<function>/docs  (e.g. .../orgs/docs)\n`)
+console.log(`\n  API docs: ${apiUrl}/docs, or ${apiUrl}/functions/v1/<function>/docs\n`)

@@ -1,16 +1,18 @@
 /**
  * The app factory every function starts from: base path, request id, secure headers,
- * CORS, the access log, the single error shape, validation → 400, and OpenAPI docs.
+ * CORS, the access log, a body limit, the single error shape, validation → 400, and the
+ * OpenAPI document.
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { swaggerUI } from '@hono/swagger-ui'
+import { corsHeaders } from '@supabase/supabase-js/cors'
 import type { Context } from 'hono'
 import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import type { AuthUser } from '../auth.ts'
-import { ConfigError } from '../config.ts'
-import { accessLog, logError } from './log.ts'
+import { ConfigError, type HttpConfig, httpConfig } from '../config.ts'
+import { defaultBodyLimit } from './body-limit.ts'
+import { accessLog, createLogger, type Logger } from './log.ts'
 import { type ErrorBody, toApiError } from './errors.ts'
 import { validationFailed } from './validation.ts'
 
@@ -23,27 +25,49 @@ declare module 'hono' {
 
 export type AppInfo = { title: string; description: string; version?: string }
 
+const list = (header: string) => header.split(',').map((h) => h.trim()).filter(Boolean)
+
 /**
- * A Hono app served at `/<slug>`, with `/<slug>/openapi.json` and `/<slug>/docs`.
+ * Every header supabase-js may send, from its own list, plus `x-region` (functions-js sends
+ * it when `invoke` is given a region, and the list of 2.119 leaves it out) and our
+ * request id.
+ */
+export const CORS_ALLOW_HEADERS = [
+  ...list(corsHeaders['Access-Control-Allow-Headers']),
+  'x-region',
+  'x-request-id',
+]
+const CORS_ALLOW_METHODS = list(corsHeaders['Access-Control-Allow-Methods'])
+
+/**
+ * A Hono app served at `/<slug>`, with `/<slug>/openapi.json`. Settings come from the
+ * environment (shared/config.ts `httpConfig`); `settings` overrides them, for tests.
+ *
+ * The docs UI is not served here: hosted Supabase answers HTML from a function as
+ * text/plain, so the local gateway serves it (local/gateway/docs.ts).
  *
  * @example
  * export const app = createApp('health', { title: 'Health', description: 'Liveness' })
  * app.openapi(liveRoute, (c) => c.json({ status: 'ok' }, 200))
  */
-export function createApp(slug: string, info: AppInfo) {
+export function createApp(slug: string, info: AppInfo, settings: Partial<HttpConfig> = {}) {
+  const { ALLOW_ORIGINS, LOG_LEVEL, ACCESS_LOG, LOG_SLOW_MS } = { ...httpConfig(), ...settings }
+  const logger = createLogger(LOG_LEVEL)
   const app = new OpenAPIHono({ defaultHook: validationFailed }).basePath(`/${slug}`)
-  const origins = (Deno.env.get('ALLOW_ORIGINS') ?? '*').split(',').map((o) => o.trim())
 
   app.use(requestId({ headerName: 'x-request-id' }))
-  app.use(accessLog())
+  app.use(accessLog({ logger, mode: ACCESS_LOG, slowMs: LOG_SLOW_MS }))
   app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }))
   app.use(cors({
-    origin: origins.includes('*') ? '*' : origins,
-    allowHeaders: ['authorization', 'apikey', 'content-type', 'x-client-info', 'x-request-id'],
+    origin: ALLOW_ORIGINS.includes('*') ? '*' : ALLOW_ORIGINS,
+    allowHeaders: CORS_ALLOW_HEADERS,
+    allowMethods: CORS_ALLOW_METHODS,
     exposeHeaders: ['x-request-id'],
     maxAge: 86400,
   }))
-  app.onError(handleError)
+  // After CORS, so a refused body still carries the headers a browser needs to read it.
+  app.use(defaultBodyLimit())
+  app.onError((err, c) => handleError(err, c, logger))
   app.notFound((c) =>
     c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404)
   )
@@ -63,8 +87,6 @@ export function createApp(slug: string, info: AppInfo) {
     },
     servers: [{ url: '/functions/v1', description: 'Supabase Edge Functions' }],
   })
-  // Relative, so it works behind any host the function is served from.
-  app.get('/docs', swaggerUI({ url: './openapi.json', title: `Lytics ${info.title}` }))
   return app
 }
 
@@ -72,17 +94,17 @@ function errorBody(code: string, message: string, details?: unknown): ErrorBody 
   return { error: details === undefined ? { code, message } : { code, message, details } }
 }
 
-function handleError(err: Error, c: Context) {
+function handleError(err: Error, c: Context, logger: Logger) {
   const known = toApiError(err)
   if (known) return c.json(errorBody(known.code, known.message, known.details), known.status)
   const requestId = c.get('requestId')
   if (err instanceof ConfigError) {
-    logError('misconfigured', err, requestId)
+    logger.error('misconfigured', err, requestId)
     return c.json(
       errorBody('misconfigured', 'the service is not configured', { request_id: requestId }),
       503,
     )
   }
-  logError('unhandled error', err, requestId)
+  logger.error('unhandled error', err, requestId)
   return c.json(errorBody('internal', 'unexpected error', { request_id: requestId }), 500)
 }

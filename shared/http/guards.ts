@@ -1,12 +1,10 @@
 /**
- * Who may call a route: `requireUser` (a verified Supabase Auth session) and
- * `requireService` (the project's secret key, for pg_cron and other internal callers).
+ * Who may call a route: `requireUser`, a verified Supabase Auth session.
  */
 import { createMiddleware } from 'hono/factory'
 import {
   type AuthUser,
   bearerToken,
-  isServiceCredential,
   KeysUnavailableError,
   TokenError,
   verifyAccessToken,
@@ -37,17 +35,6 @@ export function requireUser() {
     const token = bearerToken(c.req.header('authorization'))
     if (!token) throw unauthorized('missing Authorization: Bearer <access token>')
     c.set('user', await authenticateUser(token))
-    await next()
-  })
-}
-
-/** Rejects the request with 401 unless it carries one of the project's secret keys. */
-export function requireService() {
-  return createMiddleware(async function requireService(c, next) {
-    const token = bearerToken(c.req.header('authorization')) ?? c.req.header('apikey')
-    if (!token || !isServiceCredential(token)) {
-      throw unauthorized('a service credential is required')
-    }
     await next()
   })
 }

@@ -1,7 +1,8 @@
 /**
  * Every function behind the gateway documents itself: /<slug>/openapi.json is a valid
- * OpenAPI 3.1 document in which every operation has a response, and /<slug>/docs serves.
- * Plus the gateway's own 404 and CORS preflight.
+ * OpenAPI 3.1 document in which every operation has a response, and the gateway serves
+ * Swagger UI for it from the pinned npm package. Plus the gateway's own 404 and CORS
+ * preflight of every header supabase-js may send, on every function.
  */
 import assert from 'node:assert/strict'
 import { call, stack, test } from '../_helpers/stack.ts'
@@ -120,6 +121,23 @@ function openApiProblems(doc: unknown, slug: string): string[] {
 
 const slugs = functionSlugs()
 
+/**
+ * What supabase-js 2.119 may send: its own list (`@supabase/supabase-js/cors`, written out
+ * here so a change to it shows up as a diff) and `x-region`, which functions-js sends when
+ * `invoke` is given a region.
+ */
+const SUPABASE_JS_HEADERS = [
+  'authorization',
+  'x-client-info',
+  'apikey',
+  'content-type',
+  'x-retry-count',
+  'traceparent',
+  'tracestate',
+  'baggage',
+  'x-region',
+]
+
 test('gateway: there are functions to serve, health among them', () => {
   assert.ok(slugs.includes('health'), `functions: ${slugs.join(', ')}`)
 })
@@ -133,13 +151,66 @@ for (const slug of slugs) {
     assert.match(reply.body.info.title, /^Lytics /)
   })
 
-  test(`gateway: ${slug} serves /docs`, async () => {
+  test(`gateway: serves the docs UI of ${slug}, with local assets`, async () => {
     const reply = await call('GET', `/${slug}/docs`)
     assert.equal(reply.status, 200)
     assert.match(reply.headers.get('content-type') ?? '', /text\/html/)
-    assert.ok(reply.text.includes('./openapi.json'), "the explorer loads the function's document")
+    assert.ok(
+      reply.text.includes(`/functions/v1/${slug}/openapi.json`),
+      "the explorer loads the function's document",
+    )
+    const sources = [...reply.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1])
+    assert.ok(sources.length >= 3, sources.join(' '))
+    for (const source of sources) {
+      assert.match(source, /^\/docs\/assets\//, `${source} is served by the stack, not a CDN`)
+    }
+  })
+
+  test(`gateway: ${slug} answers a preflight for every header supabase-js may send`, async () => {
+    for (const header of SUPABASE_JS_HEADERS) {
+      const res = await fetch(`${stack.apiUrl}/functions/v1/${slug}`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://app.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': header,
+        },
+      })
+      await res.body?.cancel()
+      assert.equal(res.status, 204, header)
+      const allowed = (res.headers.get('access-control-allow-headers') ?? '').toLowerCase()
+        .split(',').map((h) => h.trim())
+      assert.ok(allowed.includes(header), `${slug}: ${header} allowed (${allowed.join(', ')})`)
+    }
   })
 }
+
+test('gateway: the docs assets come from the pinned swagger-ui-dist', async () => {
+  const pinned = JSON.parse(await Deno.readTextFile(new URL('../../deno.json', import.meta.url)))
+    .imports['swagger-ui-dist/']
+  assert.match(pinned, /^npm:\/swagger-ui-dist@\d+\.\d+\.\d+\/$/, 'an exact version')
+  for (
+    const [asset, type] of [
+      ['swagger-ui-bundle.js', /javascript/],
+      ['swagger-ui-standalone-preset.js', /javascript/],
+      ['swagger-ui.css', /text\/css/],
+    ] as const
+  ) {
+    const res = await fetch(`${stack.apiUrl}/docs/assets/${asset}`)
+    assert.equal(res.status, 200, asset)
+    assert.match(res.headers.get('content-type') ?? '', type, asset)
+    assert.ok((await res.arrayBuffer()).byteLength > 1000, asset)
+  }
+  const missing = await fetch(`${stack.apiUrl}/docs/assets/package.json`)
+  assert.equal(missing.status, 404)
+  await missing.body?.cancel()
+})
+
+test('gateway: /docs opens the explorer', async () => {
+  const res = await fetch(`${stack.apiUrl}/docs`)
+  assert.equal(res.status, 200)
+  assert.match(await res.text(), /SwaggerUIBundle/)
+})
 
 test('gateway: the OpenAPI check itself catches what it should', () => {
   const doc = {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { adminSql, call, newUser, stack, test } from '../_helpers/stack.ts'
 import { ago, createKey, newOrg, newTeam, problems } from './_helpers.ts'
+import { MAX_BODY_BYTES } from '../../supabase/functions/events/ingest.ts'
 
 let shared: ReturnType<typeof newTeam> | undefined
 /** One organization with a user per role, made on first use and shared by these tests. */
@@ -220,14 +221,14 @@ test('every field is checked', async () => {
   assert.equal(malformed.status, 400)
 })
 
-test('a body over 6 MiB is refused before it is read', async () => {
+test('a body over the batch limit is refused before it is read', async () => {
   const { member } = await team()
   // The 413 is answered while the body is still arriving, so the connection may close
   // before its JSON can be read: only the status is certain.
   const res = await fetch(`${stack.apiUrl}/functions/v1/events`, {
     method: 'POST',
     headers: { authorization: `Bearer ${member.token}`, 'content-type': 'application/json' },
-    body: ' '.repeat(6.5 * 1024 * 1024),
+    body: ' '.repeat(MAX_BODY_BYTES + 1),
   })
   assert.equal(res.status, 413)
   await res.body?.cancel().catch(() => {})
