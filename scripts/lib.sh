@@ -204,7 +204,7 @@ start_gateway() {
   log "starting the gateway on port $API_PORT"
   (
     cd "$ROOT"
-    LYTICS_STATE_DIR="$STATE" API_PORT="$API_PORT" SUPABASE_DB_URL="$DB_URL" \
+    LYTICS_STATE_DIR="$STATE" API_PORT="$API_PORT" SUPABASE_DB_URL="$DB_URL" GOTRUE_DB_DATABASE_URL="$AUTH_DB_URL" \
       nohup "$DENO" run --allow-all --quiet local/gateway/main.ts >"$STATE/gateway.log" 2>&1 &
     echo $! >"$STATE/gateway.pid"
   )

@@ -117,6 +117,10 @@ revoke all on public.invitations from anon, authenticated, service_role;
 create unique index invitations_open_email_idx on public.invitations (org_id, email)
   where accepted_at is null;
 create index invitations_org_id_idx on public.invitations (org_id, created_at desc);
+-- Deleting a user sets these to null: without an index each deletion scans every invitation
+-- (the advisors' unindexed_foreign_keys).
+create index invitations_invited_by_idx on public.invitations (invited_by);
+create index invitations_accepted_by_idx on public.invitations (accepted_by);
 
 -- ===========================================================================
 -- profiles: one per auth user, created by the sign-up trigger
