@@ -275,6 +275,58 @@ revoke all on function private.ensure_an_owner_remains()
   from public, anon, authenticated, service_role;
 
 -- ===========================================================================
+-- Deleting a user (Supabase's dashboard, or DELETE /auth/v1/admin/users/{id})
+-- ===========================================================================
+-- Their memberships go with them (on delete cascade), but an organization whose only owner
+-- they were would be left without one, which ensure_an_owner_remains refuses: the deletion
+-- failed whole. Instead, before the user row goes:
+--   * an organization with nobody else in it is deleted, with all its data;
+--   * otherwise the strongest, then longest-standing, remaining member becomes its owner:
+--     an admin if there is one, else a member, else a viewer. A viewer is still someone
+--     who chose to be there, and deleting data people can still see would surprise them
+--     more than an unexpected promotion (which the new owner can hand on or undo).
+-- Organizations with another owner are left as they are.
+create function private.hand_over_organizations() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  org uuid;
+  heir uuid;
+begin
+  -- Lock every organization the user owns, in one order, so two owners of the same one
+  -- deleted at the same time cannot each count on the other staying.
+  for org in
+    select o.id from public.organizations o
+    join public.memberships m on m.org_id = o.id
+    where m.user_id = old.id and m.role = 'owner'
+    order by o.id
+    for update of o
+  loop
+    continue when exists (
+      select 1 from public.memberships
+      where org_id = org and role = 'owner' and user_id <> old.id
+    );
+    select m.user_id into heir from public.memberships m
+    where m.org_id = org and m.user_id <> old.id
+    order by m.role desc, m.created_at, m.user_id
+    limit 1;
+    if heir is null then
+      delete from public.organizations where id = org;
+    else
+      update public.memberships set role = 'owner' where org_id = org and user_id = heir;
+    end if;
+  end loop;
+  return old;
+end
+$$;
+revoke all on function private.hand_over_organizations()
+  from public, anon, authenticated, service_role;
+
+create trigger on_auth_user_deleted before delete on auth.users
+  for each row execute function private.hand_over_organizations();
+
+-- ===========================================================================
 -- Invitation acceptance: the invitee is not a member yet, so no member policy can
 -- let them in; this definer function checks the token and their verified e-mail.
 -- ===========================================================================
