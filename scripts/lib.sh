@@ -177,16 +177,16 @@ migrate() {
   psql_admin -f "$ROOT/local/db/bootstrap.sql" >/dev/null
   supabase_cli db push --yes --db-url "$DB_URL?sslmode=disable" >"$STATE/db-push.log" 2>&1 \
     || { cat "$STATE/db-push.log" >&2; return 1; }
-  grep -E '^Applying migration' "$STATE/db-push.log" | while read -r line; do log "$line"; done
+  grep -E '^Applying migration' "$STATE/db-push.log" | while read -r line; do log "$line"; done || true
 }
 
 # The seed goes through the CLI too (`db push --include-seed`, as postgres), which loads it
 # once and records it in supabase_migrations.seed_files.
 seed() {
   [ -f "$ROOT/supabase/seed.sql" ] || return 0
-  log "loading supabase/seed.sql"
   supabase_cli db push --yes --include-seed --db-url "$DB_URL?sslmode=disable" >"$STATE/db-seed.log" 2>&1 \
     || { cat "$STATE/db-seed.log" >&2; return 1; }
+  grep -E '^Seeding data' "$STATE/db-seed.log" | while read -r line; do log "$line"; done || true
 }
 
 # --- gateway ----------------------------------------------------------------------------
