@@ -14,7 +14,6 @@ PGDATA_DIR="$STATE/db"
 # functions; `supabase_admin` is the superuser that only the platform (here local/db/
 # bootstrap.sql) uses; the auth server logs in as `supabase_auth_admin`, as GoTrue does.
 DB_URL="postgresql://postgres:postgres@127.0.0.1:$DB_PORT/postgres"
-ADMIN_DB_URL="postgresql://supabase_admin:postgres@127.0.0.1:$DB_PORT/postgres"
 AUTH_DB_URL="postgresql://supabase_auth_admin:postgres@127.0.0.1:$DB_PORT/postgres"
 SUPABASE_VERSION="2.117.0"
 API_URL="http://127.0.0.1:$API_PORT"
@@ -166,7 +165,8 @@ ensure_supabase_cli() {
   export SUPABASE
 }
 
-# Runs the Supabase CLI on this project against the local database.
+# Runs the Supabase CLI on this project. Telemetry off (the two variables it reads): it would
+# send usage events to PostHog from every test run.
 supabase_cli() {
   (cd "$ROOT" && SUPABASE_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 "$SUPABASE" "$@")
 }
