@@ -10,7 +10,12 @@ DENO_VERSION="2.9.6"
 PG_BIN="/usr/lib/postgresql/15/bin"
 STATE="$ROOT/.local/$INSTANCE"
 PGDATA_DIR="$STATE/db"
+# As on a Supabase project: `postgres` (not a superuser) runs migrations, the seed and the
+# functions; `supabase_admin` is the superuser that only the platform (here local/db/
+# bootstrap.sql) uses; the auth server logs in as `supabase_auth_admin`, as GoTrue does.
 DB_URL="postgresql://postgres:postgres@127.0.0.1:$DB_PORT/postgres"
+AUTH_DB_URL="postgresql://supabase_auth_admin:postgres@127.0.0.1:$DB_PORT/postgres"
+SUPABASE_VERSION="2.117.0"
 API_URL="http://127.0.0.1:$API_PORT"
 
 # Trust the OS store too, so Deno reaches the npm registry behind a TLS-inspecting proxy,
@@ -70,7 +75,19 @@ if is_root && ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
   PGDATA_DIR="/var/tmp/lytics/$(printf '%s' "$ROOT" | md5sum | cut -c1-12)/$INSTANCE/db"
 fi
 
+# Clusters made before the platform's roles were reproduced have `postgres` as their
+# bootstrap superuser, which cannot become the platform's non-superuser `postgres`: they are
+# moved aside (never deleted) and a new one is made. This file marks the new layout.
+ROLES_MARKER="lytics-roles-v2"
+
 init_cluster() {
+  if [ -f "$PGDATA_DIR/PG_VERSION" ] && [ ! -f "$PGDATA_DIR/$ROLES_MARKER" ]; then
+    local aside
+    aside="$PGDATA_DIR.before-roles-$(date +%Y%m%d%H%M%S)"
+    log "this cluster predates the Supabase roles; moving it to ${aside#"$ROOT"/} and starting afresh"
+    pg_running && as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null
+    mv "$PGDATA_DIR" "$aside"
+  fi
   [ -f "$PGDATA_DIR/PG_VERSION" ] && return 0
   log "creating a Postgres cluster in ${PGDATA_DIR#"$ROOT"/}"
   mkdir -p "$PGDATA_DIR" "$STATE"
@@ -78,9 +95,12 @@ init_cluster() {
   pwfile="$(dirname "$PGDATA_DIR")/pwfile"
   echo postgres >"$pwfile"
   if is_root; then chown -R postgres: "$(dirname "$PGDATA_DIR")"; fi
-  as_pg "$PG_BIN/initdb" -D "$PGDATA_DIR" -U postgres --pwfile="$pwfile" \
+  # supabase_admin is the bootstrap superuser, as in supabase/postgres's image; bootstrap.sql
+  # creates `postgres` without superuser.
+  as_pg "$PG_BIN/initdb" -D "$PGDATA_DIR" -U supabase_admin --pwfile="$pwfile" \
     --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
   rm -f "$pwfile"
+  as_pg touch "$PGDATA_DIR/$ROLES_MARKER"
   cat >>"$PGDATA_DIR/postgresql.conf" <<CONF
 # --- lytics local stack ---
 listen_addresses = '127.0.0.1'
@@ -126,29 +146,47 @@ stop_db() {
 }
 
 psql_db() { PGOPTIONS="-c client_min_messages=warning" PGPASSWORD=postgres psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$DB_PORT" -U postgres -d postgres "$@"; }
+# The platform's superuser: only bootstrap.sql and what the platform itself would install.
+psql_admin() { PGOPTIONS="-c client_min_messages=warning" PGPASSWORD=postgres psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$DB_PORT" -U supabase_admin -d postgres "$@"; }
 
-# Applies local/db/bootstrap.sql, then every migration not yet recorded, each in its own
-# transaction together with its history row, like `supabase db push`.
-migrate() {
-  psql_db -f "$ROOT/local/db/bootstrap.sql" >/dev/null
-  local file version name
-  for file in "$ROOT"/supabase/migrations/*.sql; do
-    [ -e "$file" ] || continue
-    name="$(basename "$file" .sql)"
-    version="${name%%_*}"
-    if [ "$(psql_db -tA -c "select 1 from supabase_migrations.schema_migrations where version = '$version'")" = "1" ]; then
-      continue
-    fi
-    log "applying migration $name"
-    psql_db -1 -f "$file" \
-      -c "insert into supabase_migrations.schema_migrations (version, name) values ('$version', '${name#*_}')" >/dev/null
-  done
+# The real Supabase CLI, pinned, from npm into .tools/supabase/ (its own prefix, so npm does
+# not prune Deno). The npm package carries the linux binary as an optional dependency, so
+# nothing is downloaded beyond the npm registry.
+ensure_supabase_cli() {
+  local prefix="$ROOT/.tools/supabase"
+  SUPABASE="$prefix/node_modules/.bin/supabase"
+  if [ ! -x "$SUPABASE" ] || [ "$("$SUPABASE" --version 2>/dev/null)" != "$SUPABASE_VERSION" ]; then
+    command -v npm >/dev/null || die "npm is required to install the Supabase CLI (install Node.js 20+)"
+    log "installing supabase $SUPABASE_VERSION from npm into .tools/supabase/"
+    mkdir -p "$prefix"
+    npm install --silent --no-save --no-audit --no-fund --prefix "$prefix" "supabase@$SUPABASE_VERSION" >/dev/null 2>&1 \
+      || die "npm install supabase@$SUPABASE_VERSION failed"
+  fi
+  export SUPABASE
 }
 
+# Runs the Supabase CLI on this project. Telemetry off (the two variables it reads): it would
+# send usage events to PostHog from every test run.
+supabase_cli() {
+  (cd "$ROOT" && SUPABASE_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 "$SUPABASE" "$@")
+}
+
+# Applies local/db/bootstrap.sql as supabase_admin, then the pending migrations with the real
+# CLI's `supabase db push`, as postgres, recording them in its supabase_migrations history.
+migrate() {
+  psql_admin -f "$ROOT/local/db/bootstrap.sql" >/dev/null
+  supabase_cli db push --yes --db-url "$DB_URL?sslmode=disable" >"$STATE/db-push.log" 2>&1 \
+    || { cat "$STATE/db-push.log" >&2; return 1; }
+  grep -E '^Applying migration' "$STATE/db-push.log" | while read -r line; do log "$line"; done || true
+}
+
+# The seed goes through the CLI too (`db push --include-seed`, as postgres), which loads it
+# once and records it in supabase_migrations.seed_files.
 seed() {
   [ -f "$ROOT/supabase/seed.sql" ] || return 0
-  log "loading supabase/seed.sql"
-  psql_db -1 -f "$ROOT/supabase/seed.sql" >/dev/null
+  supabase_cli db push --yes --include-seed --db-url "$DB_URL?sslmode=disable" >"$STATE/db-seed.log" 2>&1 \
+    || { cat "$STATE/db-seed.log" >&2; return 1; }
+  grep -E '^Seeding data' "$STATE/db-seed.log" | while read -r line; do log "$line"; done || true
 }
 
 # --- gateway ----------------------------------------------------------------------------
@@ -166,7 +204,7 @@ start_gateway() {
   log "starting the gateway on port $API_PORT"
   (
     cd "$ROOT"
-    LYTICS_STATE_DIR="$STATE" API_PORT="$API_PORT" SUPABASE_DB_URL="$DB_URL" \
+    LYTICS_STATE_DIR="$STATE" API_PORT="$API_PORT" SUPABASE_DB_URL="$DB_URL" GOTRUE_DB_DATABASE_URL="$AUTH_DB_URL" \
       nohup "$DENO" run --allow-all --quiet local/gateway/main.ts >"$STATE/gateway.log" 2>&1 &
     echo $! >"$STATE/gateway.pid"
   )

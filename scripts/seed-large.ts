@@ -50,7 +50,7 @@ export type SeedResult = {
 }
 
 /**
- * Fills the bench organization through `sql` (a superuser connection).
+ * Fills the bench organization through `sql` (a connection as postgres, which bypasses RLS).
  *
  * @example
  * const sql = postgres(url)

@@ -9,8 +9,9 @@ export type PublicJwk = JsonWebKey & { kid: string; alg: 'ES256'; use: 'sig' }
 /** What `createAuthServer` needs. */
 export type AuthServerOptions = {
   /**
-   * Connected as the postgres superuser to the local database. Rows are read by their
-   * snake_case column names, so the client must not use a column `transform`.
+   * Connected to the local database as GoTrue is on Supabase: as `supabase_auth_admin`, which
+   * owns the auth schema (postgres works too). Rows are read by their snake_case column
+   * names, so the client must not use a column `transform`.
    */
   sql: postgres.Sql
   /** The `iss` claim, e.g. 'http://127.0.0.1:54321/auth/v1'. */

@@ -3,7 +3,8 @@
  * port, without Docker. `/auth/v1/*` goes to the local auth server, and
  * `/functions/v1/<slug>/*` to that function with the path the edge runtime would give it.
  *
- * Env: LYTICS_STATE_DIR (keys live there), API_PORT, SUPABASE_DB_URL; optional
+ * Env: LYTICS_STATE_DIR (keys live there), API_PORT, SUPABASE_DB_URL, GOTRUE_DB_DATABASE_URL
+ * (the auth server's own login, supabase_auth_admin, as GoTrue has on Supabase); optional
  * supabase/functions/.env for function secrets, as the CLI reads it. The limits a hosted
  * function runs under: GATEWAY_MAX_BODY_BYTES, GATEWAY_WALL_CLOCK_MS (150 s, the free
  * tier's), GATEWAY_MEMORY_LIMIT_MB (256).
@@ -18,6 +19,7 @@ const stateDir = Deno.env.get('LYTICS_STATE_DIR') ?? '.local/dev'
 const port = Number(Deno.env.get('API_PORT') ?? 54321)
 const dbUrl = Deno.env.get('SUPABASE_DB_URL') ??
   'postgresql://postgres:postgres@127.0.0.1:54322/postgres'
+const authDbUrl = Deno.env.get('GOTRUE_DB_DATABASE_URL') ?? dbUrl
 const apiUrl = `http://127.0.0.1:${port}`
 const keys = await loadOrCreateKeys(stateDir)
 
@@ -38,7 +40,7 @@ for (const [name, value] of Object.entries(functionEnv)) {
 
 const functions = await loadFunctions(new URL('../../supabase/functions/', import.meta.url))
 const auth = createAuthServer({
-  sql: postgres(dbUrl, { max: 4, onnotice: () => {} }),
+  sql: postgres(authDbUrl, { max: 4, onnotice: () => {} }),
   issuer: `${apiUrl}/auth/v1`,
   signingKey: keys.signingKey,
   publicJwk: keys.publicJwk,

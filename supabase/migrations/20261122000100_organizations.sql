@@ -7,6 +7,12 @@
 create schema if not exists private;
 grant usage on schema private to authenticated, service_role;
 
+-- The platform's default privileges differ (self-hosted Supabase and the CLI grant anon,
+-- authenticated and service_role everything that postgres creates in public; hosted projects
+-- no longer do, but may keep TRUNCATE, REFERENCES and TRIGGER). So every object below
+-- revokes everything from the API roles right where it is created, then the grants further
+-- down give back exactly what each role needs. Functions also lose PUBLIC's default EXECUTE.
+
 -- Ordered weakest to strongest so `role >= 'admin'` reads as "admin or better".
 create type public.org_role as enum ('viewer', 'member', 'admin', 'owner');
 
@@ -33,6 +39,7 @@ create table public.organizations (
   updated_at timestamptz not null default now()
 );
 alter table public.organizations enable row level security;
+revoke all on public.organizations from anon, authenticated, service_role;
 create index organizations_created_by_idx on public.organizations (created_by);
 
 -- ===========================================================================
@@ -47,6 +54,7 @@ create table public.memberships (
   primary key (org_id, user_id)
 );
 alter table public.memberships enable row level security;
+revoke all on public.memberships from anon, authenticated, service_role;
 -- The primary key serves lookups by org; policies also look up by user.
 create index memberships_user_id_idx on public.memberships (user_id, org_id);
 
@@ -79,6 +87,9 @@ as $$
   where m.user_id = (select auth.uid())
 $$;
 
+revoke all on function private.is_valid_timezone(text), private.org_role(uuid),
+  private.has_org_role(uuid, public.org_role), private.my_org_ids()
+  from public, anon, authenticated, service_role;
 grant execute on function private.is_valid_timezone(text) to authenticated, service_role;
 grant execute on function private.org_role(uuid) to authenticated, service_role;
 grant execute on function private.has_org_role(uuid, public.org_role) to authenticated, service_role;
@@ -101,10 +112,15 @@ create table public.invitations (
   created_at timestamptz not null default now()
 );
 alter table public.invitations enable row level security;
+revoke all on public.invitations from anon, authenticated, service_role;
 -- One open invitation per address and organization.
 create unique index invitations_open_email_idx on public.invitations (org_id, email)
   where accepted_at is null;
 create index invitations_org_id_idx on public.invitations (org_id, created_at desc);
+-- Deleting a user sets these to null: without an index each deletion scans every invitation
+-- (the advisors' unindexed_foreign_keys).
+create index invitations_invited_by_idx on public.invitations (invited_by);
+create index invitations_accepted_by_idx on public.invitations (accepted_by);
 
 -- ===========================================================================
 -- profiles: one per auth user, created by the sign-up trigger
@@ -118,6 +134,7 @@ create table public.profiles (
   updated_at timestamptz not null default now()
 );
 alter table public.profiles enable row level security;
+revoke all on public.profiles from anon, authenticated, service_role;
 create index profiles_default_organization_id_idx on public.profiles (default_organization_id);
 
 -- True when the caller shares an organization with `other_user` (to show member names).
@@ -131,6 +148,8 @@ as $$
     where mine.user_id = (select auth.uid()) and theirs.user_id = other_user
   )
 $$;
+revoke all on function private.shares_org_with(uuid)
+  from public, anon, authenticated, service_role;
 grant execute on function private.shares_org_with(uuid) to authenticated, service_role;
 
 -- ===========================================================================
@@ -153,6 +172,9 @@ create trigger memberships_touch before update on public.memberships
 create trigger profiles_touch before update on public.profiles
   for each row execute function private.touch_updated_at();
 
+-- Trigger functions are only ever run by their triggers, which need no EXECUTE grant.
+revoke all on function private.touch_updated_at() from public, anon, authenticated, service_role;
+
 -- Sign-up creates the profile, named from what the user typed at sign-up if anything.
 create function private.handle_new_user() returns trigger
 language plpgsql security definer
@@ -171,6 +193,7 @@ $$;
 
 create trigger on_auth_user_created after insert on auth.users
   for each row execute function private.handle_new_user();
+revoke all on function private.handle_new_user() from public, anon, authenticated, service_role;
 
 -- The creator of an organization becomes its first owner, in the same statement, so
 -- an organization never exists without one. It also becomes their default if they had none.
@@ -191,6 +214,8 @@ $$;
 
 create trigger on_organization_created after insert on public.organizations
   for each row execute function private.handle_new_organization();
+revoke all on function private.handle_new_organization()
+  from public, anon, authenticated, service_role;
 
 -- Only owners may hand out or take away the owner role. Service work (no auth.uid())
 -- is trusted. SQLSTATE LY403 is mapped to HTTP 403 by the API.
@@ -223,6 +248,7 @@ $$;
 
 create trigger memberships_guard_owner before update or delete on public.memberships
   for each row execute function private.guard_owner_role();
+revoke all on function private.guard_owner_role() from public, anon, authenticated, service_role;
 
 -- An organization always keeps at least one owner; deleting the organization itself
 -- (which cascades to its memberships) is the only way to have none.
@@ -245,6 +271,60 @@ $$;
 
 create trigger memberships_keep_an_owner after update or delete on public.memberships
   for each row execute function private.ensure_an_owner_remains();
+revoke all on function private.ensure_an_owner_remains()
+  from public, anon, authenticated, service_role;
+
+-- ===========================================================================
+-- Deleting a user (Supabase's dashboard, or DELETE /auth/v1/admin/users/{id})
+-- ===========================================================================
+-- Their memberships go with them (on delete cascade), but an organization whose only owner
+-- they were would be left without one, which ensure_an_owner_remains refuses: the deletion
+-- failed whole. Instead, before the user row goes:
+--   * an organization with nobody else in it is deleted, with all its data;
+--   * otherwise the strongest, then longest-standing, remaining member becomes its owner:
+--     an admin if there is one, else a member, else a viewer. A viewer is still someone
+--     who chose to be there, and deleting data people can still see would surprise them
+--     more than an unexpected promotion (which the new owner can hand on or undo).
+-- Organizations with another owner are left as they are.
+create function private.hand_over_organizations() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  org uuid;
+  heir uuid;
+begin
+  -- Lock every organization the user owns, in one order, so two owners of the same one
+  -- deleted at the same time cannot each count on the other staying.
+  for org in
+    select o.id from public.organizations o
+    join public.memberships m on m.org_id = o.id
+    where m.user_id = old.id and m.role = 'owner'
+    order by o.id
+    for update of o
+  loop
+    continue when exists (
+      select 1 from public.memberships
+      where org_id = org and role = 'owner' and user_id <> old.id
+    );
+    select m.user_id into heir from public.memberships m
+    where m.org_id = org and m.user_id <> old.id
+    order by m.role desc, m.created_at, m.user_id
+    limit 1;
+    if heir is null then
+      delete from public.organizations where id = org;
+    else
+      update public.memberships set role = 'owner' where org_id = org and user_id = heir;
+    end if;
+  end loop;
+  return old;
+end
+$$;
+revoke all on function private.hand_over_organizations()
+  from public, anon, authenticated, service_role;
+
+create trigger on_auth_user_deleted before delete on auth.users
+  for each row execute function private.hand_over_organizations();
 
 -- ===========================================================================
 -- Invitation acceptance: the invitee is not a member yet, so no member policy can
@@ -279,7 +359,8 @@ begin
   return invite.org_id;
 end
 $$;
-revoke execute on function private.accept_invitation(text) from public;
+revoke all on function private.accept_invitation(text)
+  from public, anon, authenticated, service_role;
 grant execute on function private.accept_invitation(text) to authenticated;
 
 -- ===========================================================================
@@ -295,7 +376,9 @@ grant select, insert, delete on public.invitations to authenticated;
 grant select on public.profiles to authenticated;
 grant update (display_name, avatar_url, default_organization_id) on public.profiles
   to authenticated;
-grant all on public.organizations, public.memberships, public.invitations, public.profiles
+-- Service work reads and writes rows; it never truncates, references or adds triggers.
+grant select, insert, update, delete
+  on public.organizations, public.memberships, public.invitations, public.profiles
   to service_role;
 
 -- ===========================================================================

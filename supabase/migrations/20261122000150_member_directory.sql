@@ -25,5 +25,5 @@ as $$
     )
   order by m.role desc, m.created_at, m.user_id
 $$;
-revoke execute on function private.org_members(uuid) from public;
+revoke all on function private.org_members(uuid) from public, anon, authenticated, service_role;
 grant execute on function private.org_members(uuid) to authenticated, service_role;

@@ -21,6 +21,8 @@ as $$
      order by m.created_at, m.org_id limit 1)
   )
 $$;
+-- As everywhere: revoke the platform's defaults (see 20261122000100), then grant.
+revoke all on function private.active_org_id() from public, anon, authenticated, service_role;
 grant execute on function private.active_org_id() to authenticated, service_role;
 
 -- ===========================================================================
@@ -42,6 +44,7 @@ create table public.metrics (
   primary key (org_id, metric_name, metric_date, source, dimension)
 );
 alter table public.metrics enable row level security;
+revoke all on public.metrics from anon, authenticated, service_role;
 
 -- ===========================================================================
 -- events: raw product activity sent by the organization's own apps
@@ -65,6 +68,7 @@ create table public.events (
   primary key (org_id, id, occurred_at)
 ) partition by range (occurred_at);
 alter table public.events enable row level security;
+revoke all on public.events from anon, authenticated, service_role;
 -- The activity feed: newest first with a stable (occurred_at, id) cursor.
 create index events_org_time_idx on public.events (org_id, occurred_at desc, id desc);
 -- Feed and counts filtered by event name or by actor.
@@ -78,6 +82,7 @@ create index events_org_actor_time_idx on public.events (org_id, actor_id, occur
 -- a partition.
 create table private.events_default partition of public.events default;
 alter table private.events_default enable row level security;
+revoke all on private.events_default from anon, authenticated, service_role;
 
 -- Creates the monthly partitions from `months_back` months ago to `months_ahead` months
 -- ahead that do not exist yet, and returns how many it made. A month that already has rows
@@ -116,11 +121,13 @@ begin
   return made;
 end
 $$;
-revoke execute on function private.ensure_event_partitions(integer, integer) from public;
+revoke all on function private.ensure_event_partitions(integer, integer)
+  from public, anon, authenticated, service_role;
 
 select private.ensure_event_partitions();
 
-create extension if not exists pg_cron;
+-- In pg_catalog, where Supabase's dashboard installs it (the local stack has it already).
+create extension if not exists pg_cron with schema pg_catalog;
 select cron.schedule('lytics-event-partitions', '17 3 * * *',
                      'select private.ensure_event_partitions()');
 
@@ -139,6 +146,7 @@ create table public.event_counts (
   primary key (org_id, name, bucket)
 ) with (fillfactor = 70);
 alter table public.event_counts enable row level security;
+revoke all on public.event_counts from anon, authenticated, service_role;
 create index event_counts_org_bucket_idx on public.event_counts (org_id, bucket);
 
 -- Who was active on which day (the organization's day when the event occurred), for
@@ -151,6 +159,7 @@ create table public.event_actor_days (
   primary key (org_id, day, actor_id)
 ) with (fillfactor = 70);
 alter table public.event_actor_days enable row level security;
+revoke all on public.event_actor_days from anon, authenticated, service_role;
 create index event_actor_days_actor_idx on public.event_actor_days (org_id, actor_id, day);
 
 -- First and last activity per actor: retention cohorts are first-seen days or weeks.
@@ -163,6 +172,7 @@ create table public.event_actors (
   primary key (org_id, actor_id)
 ) with (fillfactor = 70);
 alter table public.event_actors enable row level security;
+revoke all on public.event_actors from anon, authenticated, service_role;
 create index event_actors_cohort_idx on public.event_actors (org_id, first_seen_day);
 
 -- Folds newly inserted events (only rows actually inserted, so a retried batch adds
@@ -217,6 +227,7 @@ $$;
 create trigger events_roll_up after insert on public.events
   referencing new table as new_events
   for each statement execute function private.roll_up_new_events();
+revoke all on function private.roll_up_new_events() from public, anon, authenticated, service_role;
 
 -- ===========================================================================
 -- api_keys: server-to-server ingestion credentials
@@ -237,6 +248,7 @@ create table public.api_keys (
   revoked_at timestamptz
 );
 alter table public.api_keys enable row level security;
+revoke all on public.api_keys from anon, authenticated, service_role;
 create index api_keys_org_idx on public.api_keys (org_id, created_at desc);
 create index api_keys_created_by_idx on public.api_keys (created_by);
 
@@ -260,7 +272,7 @@ begin
   end if;
 end
 $$;
-revoke execute on function private.use_api_key(text) from public;
+revoke all on function private.use_api_key(text) from public, anon, authenticated, service_role;
 grant execute on function private.use_api_key(text) to service_role;
 
 -- Revoking is final: a key revoked because it leaked must not be brought back by an
@@ -279,6 +291,7 @@ $$;
 
 create trigger api_keys_keep_revoked before update on public.api_keys
   for each row execute function private.keep_api_keys_revoked();
+revoke all on function private.keep_api_keys_revoked() from public, anon, authenticated, service_role;
 
 -- ===========================================================================
 -- Grants
@@ -289,8 +302,9 @@ grant select on public.event_counts, public.event_actor_days, public.event_actor
 grant select, insert on public.api_keys to authenticated;
 -- Revoking and renaming are the only changes a key ever gets.
 grant update (name, revoked_at) on public.api_keys to authenticated;
-grant all on public.metrics, public.events, public.event_counts, public.event_actor_days,
-  public.event_actors, public.api_keys to service_role;
+-- Service work reads and writes rows; it never truncates, references or adds triggers.
+grant select, insert, update, delete on public.metrics, public.events, public.event_counts,
+  public.event_actor_days, public.event_actors, public.api_keys to service_role;
 
 -- ===========================================================================
 -- Policies

@@ -38,6 +38,7 @@ $$;
 
 create trigger organizations_delete_events after delete on public.organizations
   for each row execute function private.delete_organization_events();
+revoke all on function private.delete_organization_events() from public, anon, authenticated, service_role;
 
 alter table public.events
   alter column id type text collate "C",
@@ -79,7 +80,8 @@ begin
   return folded;
 end
 $$;
-revoke execute on function private.fold_event_count_shards(interval) from public;
+revoke all on function private.fold_event_count_shards(interval)
+  from public, anon, authenticated, service_role;
 
 select cron.schedule('lytics-event-count-fold', '*/5 * * * *',
                      'select private.fold_event_count_shards()');

@@ -12,6 +12,7 @@ create table private.actor_day_rebuilds (
   requested_at timestamptz not null default now()
 );
 alter table private.actor_day_rebuilds enable row level security;
+revoke all on private.actor_day_rebuilds from anon, authenticated, service_role;
 
 create function private.queue_actor_day_rebuild() returns trigger
 language plpgsql security definer
@@ -28,6 +29,7 @@ create trigger organizations_timezone_changed
   after update of timezone on public.organizations
   for each row when (old.timezone is distinct from new.timezone)
   execute function private.queue_actor_day_rebuild();
+revoke all on function private.queue_actor_day_rebuild() from public, anon, authenticated, service_role;
 
 -- Re-derives one organization's actor days and first-seen days in its current timezone and
 -- returns how many actor days it changed. Only the difference is written: days the new zone
@@ -81,7 +83,7 @@ begin
   return added + removed;
 end
 $$;
-revoke execute on function private.rebuild_actor_days(uuid) from public;
+revoke all on function private.rebuild_actor_days(uuid) from public, anon, authenticated, service_role;
 
 -- Rebuilds every queued organization and returns how many. A zone changed again while its
 -- rebuild ran stays queued for the next run. Timezone changes are rare, so one transaction
@@ -107,7 +109,8 @@ begin
   return rebuilt;
 end
 $$;
-revoke execute on function private.rebuild_queued_actor_days() from public;
+revoke all on function private.rebuild_queued_actor_days()
+  from public, anon, authenticated, service_role;
 
 select cron.schedule('lytics-actor-day-rebuilds', '* * * * *',
                      'select private.rebuild_queued_actor_days()');

@@ -1,5 +1,6 @@
 -- Helpers for the pgTAP suite, in the spirit of basejump's supabase_test_helpers:
--- create auth users by nickname, act as one of them under RLS, and go back to superuser.
+-- create auth users by nickname, act as one of them under RLS, and go back to postgres
+-- (not a superuser, but it bypasses RLS, as on Supabase where `supabase test db` runs as it).
 -- This file commits (it is not a test of its own beyond one sanity check); every other
 -- file runs in a transaction and rolls back.
 begin;
@@ -84,7 +85,7 @@ begin
 end
 $$;
 
--- An organization owned by `owner_nickname`, created the way the API does (as superuser).
+-- An organization owned by `owner_nickname`, created as postgres (which bypasses RLS).
 create or replace function tests.create_org(owner_nickname text, org_slug text) returns uuid
 language plpgsql security definer
 set search_path = ''

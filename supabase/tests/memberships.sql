@@ -8,7 +8,7 @@ select tests.create_acme_and_other();
 select tests.create_supabase_user('leaver');
 select tests.add_member(tests.get_org_id('acme'), 'leaver', 'viewer');
 
--- Role of `nickname` in acme, read as superuser.
+-- Role of `nickname` in acme, read as postgres (bypassing RLS).
 create function pg_temp.role_of(nickname text) returns public.org_role
 language sql as $$
   select m.role from public.memberships m join public.organizations o on o.id = m.org_id

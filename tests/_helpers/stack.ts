@@ -1,6 +1,6 @@
 /**
  * What the Deno tests need from the test stack that scripts/test started: its URLs and
- * keys, supabase-js clients, fresh users, and a superuser connection to craft data.
+ * keys, supabase-js clients, fresh users, and a postgres connection to craft data.
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import { importJWK, SignJWT } from 'jose'
@@ -18,7 +18,10 @@ export const stack = {
   publicJwk: keys.publicJwk as JsonWebKey & { kid: string },
 }
 
-/** A superuser connection for arranging data the API cannot (or should not) write. */
+/**
+ * A connection as `postgres` for arranging data the API cannot (or should not) write. As on
+ * Supabase, postgres is not a superuser but bypasses RLS and may write auth.*.
+ */
 export const adminSql = postgres(stack.dbUrl, { max: 2, onnotice: () => {}, prepare: false })
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Arrangements shared by the tiles, series, breakdown, filters and CSV tests: a fresh
- * user with a fresh organization, crafted metrics and events written as superuser (the
+ * user with a fresh organization, crafted metrics and events written as postgres (the
  * events trigger fills the rollups), and GET helpers for the report endpoints.
  */
 import assert from 'node:assert/strict'

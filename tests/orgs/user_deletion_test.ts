@@ -1,0 +1,71 @@
+/**
+ * Deleting a user through the auth admin API (what Supabase's dashboard does) hands their
+ * organizations over instead of failing: an organization with nobody else goes with its
+ * owner; otherwise its longest-standing admin (or member, or viewer) becomes owner.
+ * The rules themselves are tested in supabase/tests/user_deletion.sql.
+ */
+import assert from 'node:assert/strict'
+import { adminSql, call, newUser, stack, test } from '../_helpers/stack.ts'
+import { addMember, createOrg } from './_fixtures.ts'
+
+/** DELETE /auth/v1/admin/users/{id}, with the secret key unless `key` says otherwise. */
+async function deleteUser(id: string, key = stack.secretKey) {
+  const res = await fetch(`${stack.apiUrl}/auth/v1/admin/users/${id}`, {
+    method: 'DELETE',
+    headers: { apikey: key, authorization: `Bearer ${key}` },
+  })
+  return { status: res.status, text: await res.text() }
+}
+
+test('deleting the only person in an organization deletes the organization too', async () => {
+  const owner = await newUser('solo')
+  const org = await createOrg(owner)
+
+  const res = await deleteUser(owner.id)
+  assert.equal(res.status, 200, res.text)
+  const [left] = await adminSql`
+    select (select count(*)::int from public.organizations where id = ${org.id}) as orgs,
+           (select count(*)::int from auth.users where id = ${owner.id}) as users`
+  assert.deepEqual({ ...left }, { orgs: 0, users: 0 })
+})
+
+test('deleting the only owner makes the longest-standing admin owner', async () => {
+  const [owner, firstAdmin, laterAdmin, viewer] = await Promise.all(
+    ['owner', 'first-admin', 'later-admin', 'viewer'].map((l) => newUser(l)),
+  )
+  const org = await createOrg(owner)
+  await addMember(org.id, firstAdmin, 'admin')
+  await addMember(org.id, laterAdmin, 'admin')
+  await addMember(org.id, viewer, 'viewer')
+  await adminSql`
+    update public.memberships set created_at = now() - interval '1 day'
+    where org_id = ${org.id} and user_id = ${firstAdmin.id}`
+
+  const res = await deleteUser(owner.id)
+  assert.equal(res.status, 200, res.text)
+
+  const mine = await call('GET', `/orgs/${org.id}`, { token: firstAdmin.token })
+  assert.equal(mine.status, 200, mine.text)
+  assert.equal(mine.body.role, 'owner')
+  const members = await call('GET', `/orgs/${org.id}/members`, { token: viewer.token })
+  assert.equal(members.status, 200, members.text)
+  assert.deepEqual(
+    members.body.members.map((m: { user_id: string; role: string }) => [m.user_id, m.role]),
+    [[firstAdmin.id, 'owner'], [laterAdmin.id, 'admin'], [viewer.id, 'viewer']],
+  )
+})
+
+test('a user cannot delete anyone through the admin API, and nothing changes', async () => {
+  const [owner, admin] = await Promise.all(['owner', 'admin'].map((l) => newUser(l)))
+  const org = await createOrg(owner)
+  await addMember(org.id, admin, 'admin')
+
+  const res = await fetch(`${stack.apiUrl}/auth/v1/admin/users/${owner.id}`, {
+    method: 'DELETE',
+    headers: { apikey: stack.publishableKey, authorization: `Bearer ${admin.token}` },
+  })
+  assert.equal(res.status, 403, await res.text())
+  const mine = await call('GET', `/orgs/${org.id}`, { token: owner.token })
+  assert.equal(mine.status, 200, mine.text)
+  assert.equal(mine.body.role, 'owner')
+})
