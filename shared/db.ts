@@ -242,7 +242,7 @@ export async function inOneTrip<R extends postgres.Row[] = postgres.Row[]>(
 ): Promise<postgres.RowList<R>> {
   const pool = db()
   // Through a transaction pooler nothing is pipelined: the steps go one at a time, as
-  // asUser's do. Costs three more round trips, and keeps the connection's replies in order.
+  // asUser's do: a few more round trips, and no request written ahead of a reply.
   // (A transaction's sql tags statements exactly as the reserved one does; only the
   // connection-level methods its type lacks differ, and a statement uses none.)
   if (mode === 'transaction') {
