@@ -115,7 +115,7 @@ async function verifySignedToken(
   audience: string,
   cfg: BaseConfig,
 ): Promise<JWTClaims> {
-  const issuer = cfg.JWT_ISSUER ?? new URL('/auth/v1', cfg.SUPABASE_URL).href
+  const issuer = acceptedIssuers(cfg)
   let alg: string | undefined
   try {
     alg = decodeProtectedHeader(token).alg
@@ -160,7 +160,7 @@ async function verifySignedToken(
 async function remoteVerify(
   token: string,
   keys: KeySets['remote'],
-  opts: { algorithms: string[]; issuer: string; audience: string },
+  opts: { algorithms: string[]; issuer: string[]; audience: string },
 ) {
   try {
     return await jwtVerify(token, keys, opts)
@@ -168,6 +168,28 @@ async function remoteVerify(
     if (err instanceof joseErrors.JOSEError && !(err instanceof joseErrors.JWKSTimeout)) throw err
     throw new KeysUnavailableError('the signing keys could not be fetched')
   }
+}
+
+/**
+ * The CLI's `functions serve` gives functions the Docker-internal SUPABASE_URL, while its
+ * auth server signs tokens with the public API URL (supabase/cli `internal/start/start.go`:
+ * `GOTRUE_JWT_ISSUER=` + `utils.GetApiUrl("/auth/v1")`, by default on 127.0.0.1:54321).
+ */
+const CLI_INTERNAL_URL = 'http://kong:8000'
+const CLI_PUBLIC_ISSUER = 'http://127.0.0.1:54321/auth/v1'
+
+/**
+ * The `iss` values a token may carry: JWT_ISSUER's comma-separated list when set, else
+ * SUPABASE_URL + /auth/v1, plus the CLI's public issuer when SUPABASE_URL is its kong URL.
+ *
+ * @example
+ * acceptedIssuers(config()) // ['https://<ref>.supabase.co/auth/v1']
+ */
+export function acceptedIssuers(cfg: BaseConfig): string[] {
+  if (cfg.JWT_ISSUER && cfg.JWT_ISSUER.length > 0) return cfg.JWT_ISSUER
+  const own = new URL('/auth/v1', cfg.SUPABASE_URL).href
+  const origin = new URL(cfg.SUPABASE_URL).origin
+  return origin === CLI_INTERNAL_URL ? [own, CLI_PUBLIC_ISSUER] : [own]
 }
 
 /** The token of an `Authorization: Bearer ...` header, if any. */

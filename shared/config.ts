@@ -24,11 +24,19 @@ export const baseConfigSchema = z.object({
   SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
   /** Legacy HS256 signing secret, for projects not yet on asymmetric keys. */
   LEGACY_JWT_SECRET: z.string().min(32).optional(),
-  /** Expected `iss`; defaults to SUPABASE_URL + /auth/v1. */
-  JWT_ISSUER: z.string().optional(),
+  /**
+   * Accepted `iss` values, comma-separated; defaults to SUPABASE_URL + /auth/v1 (see
+   * shared/auth.ts for the CLI's kong URL).
+   */
+  JWT_ISSUER: csv.optional(),
   /** Comma-separated origins allowed by CORS; `*` allows any. */
   ALLOW_ORIGINS: csv.default(['*']),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(20).default(4),
+  /**
+   * How the database URL pools connections: `session` (direct or a session pooler) or
+   * `transaction` (Supavisor on 6543, PgBouncer). Unset, port 6543 means transaction.
+   */
+  DB_POOL_MODE: z.enum(['session', 'transaction']).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /**
    * Which requests get an access-log line: `all`, `errors` (5xx and slow ones) or `off`.

@@ -10,6 +10,31 @@ export type Sql = postgres.Sql
 export type Tx = postgres.TransactionSql
 
 let client: Sql | undefined
+let mode: PoolMode = 'session'
+
+/**
+ * How the database URL shares server connections. `session`: each client connection has a
+ * server connection of its own (direct 5432, or Supavisor's session mode on 5432).
+ * `transaction`: a server connection is lent per transaction (Supavisor's 6543,
+ * PgBouncer), and a query written before the previous reply arrived can be lost or reach
+ * another client's backend (porsager/postgres#970, supabase/supavisor#1061, #1172).
+ */
+export type PoolMode = 'session' | 'transaction'
+
+/** DB_POOL_MODE when set; otherwise port 6543, Supavisor's transaction port, means transaction. */
+export function poolModeOf(url: string, setting?: PoolMode): PoolMode {
+  if (setting) return setting
+  try {
+    return new URL(url).port === '6543' ? 'transaction' : 'session'
+  } catch {
+    return 'session'
+  }
+}
+
+/** The pool mode of the isolate's client (after its first `db()`). */
+export function poolMode(): PoolMode {
+  return mode
+}
 
 /** The isolate's client, built on first use and reused by every request. */
 export function db(): Sql {
@@ -18,6 +43,7 @@ export function db(): Sql {
   const cfg = config()
   const url = cfg.DATABASE_URL ?? cfg.SUPABASE_DB_URL
   if (!url) throw new Error('SUPABASE_DB_URL or DATABASE_URL must be set')
+  mode = poolModeOf(url, cfg.DB_POOL_MODE)
   client = postgres(url, {
     // Supavisor's transaction mode has no prepared statements.
     prepare: false,
@@ -44,17 +70,31 @@ function discardClient(suspect: Sql | undefined = client): void {
   suspect.end({ timeout: 5 }).catch(() => {})
 }
 
-// That write throws from a timer, outside any promise: uncaught, it would end the isolate
-// and every request in it. It is caught here, once per isolate, and only it.
+// That write throws from a timer, outside any promise: uncaught, it ends the isolate and
+// every request in it. Deno dispatches such an exception as the global `error` event,
+// which is caught here. Supabase's edge runtime does not: its bootstrap
+// (supabase/edge-runtime ext/runtime/js/bootstrap.js) never calls
+// core.setReportExceptionCallback, so deno_core's default, op_dispatch_exception, ends
+// the worker (crates/base/src/worker/driver/user.rs, UncaughtException). So on hosted
+// this listener never runs, and the code below avoids the write instead: a transaction
+// that lost its connection never asks postgres.js for its ROLLBACK (see inTransaction),
+// and a reserved connection that lost it is never used again (see inOneTrip).
 let guarded = false
+let deadSocketWrites = 0
 function guardAgainstDeadSockets(): void {
   if (guarded) return
   guarded = true
   globalThis.addEventListener('error', (event) => {
     if (!isDeadSocketWrite(event.error)) return
     event.preventDefault()
+    deadSocketWrites++
     discardClient()
   })
+}
+
+/** How many dead-socket writes the `error` listener caught; tests expect none. */
+export function deadSocketWriteCount(): number {
+  return deadSocketWrites
 }
 
 /** The TypeError of postgres.js writing to a closed socket, and nothing else. */
@@ -115,10 +155,28 @@ function settingsOf(sql: Sql | Tx, actor: Actor) {
   return actor === 'service'
     ? sql`select set_config('role', 'service_role', true), set_config('jit', 'off', true),
                  set_config('statement_timeout', ${STATEMENT_TIMEOUT.service}, true)`
-    : sql`select set_config('request.jwt.claims', ${JSON.stringify(actor.claims)}, true),
+    : sql`select private.assert_live_session(${
+      sessionOf(actor.claims)
+    }::uuid, ${actor.claims.sub}::uuid),
+                 set_config('request.jwt.claims', ${JSON.stringify(actor.claims)}, true),
                  set_config('role', 'authenticated', true),
                  set_config('jit', 'off', true),
                  set_config('statement_timeout', ${STATEMENT_TIMEOUT.user}, true)`
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const NO_SUCH_SESSION = '00000000-0000-0000-0000-000000000000'
+
+/**
+ * The session a user's token belongs to, checked by the settings statement above so a
+ * signed-out session stops working at no extra round trip (LY401, answered 401). A token
+ * without session_id has no session to end (minted by the project's own key, never by
+ * sign-in) and passes; a session_id that is not a UUID matches no session.
+ */
+function sessionOf(claims: JWTClaims): string | null {
+  const id = claims.session_id
+  if (id === undefined || id === null) return null
+  return typeof id === 'string' && UUID.test(id) ? id : NO_SUCH_SESSION
 }
 
 /**
@@ -145,8 +203,18 @@ async function inTransaction<T>(actor: Actor, work: (tx: Tx) => Promise<T>): Pro
   const sql = db()
   try {
     return await sql.begin(async (tx) => {
-      await settingsOf(tx, actor)
-      return await work(tx)
+      try {
+        await settingsOf(tx, actor)
+        return await work(tx)
+      } catch (err) {
+        // postgres.js answers a failed callback with ROLLBACK on the same connection; once
+        // that connection is lost the ROLLBACK goes to its closed socket from a timer, which
+        // ends a hosted worker (see guardAgainstDeadSockets). The server rolled back when
+        // the connection dropped, and sql.begin rejects on its own when the connection
+        // closes, so the callback is left unsettled.
+        if (isConnectionLost(err)) return await new Promise<never>(() => {})
+        throw err
+      }
     }) as T
   } catch (err) {
     if (isConnectionLost(err)) discardClient(sql)
@@ -170,9 +238,16 @@ export type Reserved = postgres.ReservedSql
  */
 export async function inOneTrip<R extends postgres.Row[] = postgres.Row[]>(
   actor: Actor,
-  statement: (sql: Reserved) => postgres.PendingQuery<R>,
+  statement: (sql: Sql) => postgres.PendingQuery<R>,
 ): Promise<postgres.RowList<R>> {
   const pool = db()
+  // Through a transaction pooler nothing is pipelined: the steps go one at a time, as
+  // asUser's do: a few more round trips, and no request written ahead of a reply.
+  // (A transaction's sql tags statements exactly as the reserved one does; only the
+  // connection-level methods its type lacks differ, and a statement uses none.)
+  if (mode === 'transaction') {
+    return await inTransaction(actor, (tx) => statement(tx as unknown as Sql))
+  }
   const sql = await pool.reserve()
   let queries
   try {

@@ -3,7 +3,7 @@
  * every defective credential is a 401 in the error shape saying why; a session works.
  */
 import assert from 'node:assert/strict'
-import { SignJWT } from 'jose'
+import { decodeJwt, SignJWT } from 'jose'
 import {
   call,
   mintToken,
@@ -27,8 +27,9 @@ const b64url = (text: string) =>
 
 const inOneHour = () => Math.floor(Date.now() / 1000) + 3600
 
+// The user's own live session: data requests refuse a session that does not exist.
 function claimsFor(u: TestUser) {
-  return { sub: u.id, email: u.email, session_id: crypto.randomUUID() }
+  return { sub: u.id, email: u.email, session_id: decodeJwt(u.token).session_id }
 }
 
 function assertRefused(reply: Reply, why: RegExp) {

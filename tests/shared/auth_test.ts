@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose'
 import {
+  acceptedIssuers,
   bearerToken,
   isServiceCredential,
   KeysUnavailableError,
@@ -81,6 +82,42 @@ Deno.test('verifyAccessToken: JWT_ISSUER overrides the expected issuer', async (
   const token = await sign({}, { issuer: 'https://issuer.example/auth/v1' })
   assert.ok(await verifyAccessToken(token, { cfg: custom }))
   await refused(await sign(), /iss/, { cfg: custom })
+})
+
+Deno.test('verifyAccessToken: JWT_ISSUER may list several issuers, comma-separated', async () => {
+  const both = configWith({ JWT_ISSUER: ' https://a.example/auth/v1, https://b.example/auth/v1 ' })
+  assert.deepEqual(acceptedIssuers(both), [
+    'https://a.example/auth/v1',
+    'https://b.example/auth/v1',
+  ])
+  for (const issuer of ['https://a.example/auth/v1', 'https://b.example/auth/v1']) {
+    assert.equal((await verifyAccessToken(await sign({}, { issuer }), { cfg: both })).iss, issuer)
+  }
+  await refused(await sign(), /iss/, { cfg: both })
+})
+
+Deno.test("verifyAccessToken: under the CLI's kong URL, the CLI's public issuer is accepted", async () => {
+  // `supabase functions serve` gives SUPABASE_URL=http://kong:8000; its auth server signs
+  // with the API's public URL.
+  const serve = configWith({ SUPABASE_URL: 'http://kong:8000' })
+  assert.deepEqual(acceptedIssuers(serve), [
+    'http://kong:8000/auth/v1',
+    'http://127.0.0.1:54321/auth/v1',
+  ])
+  const cliToken = await sign({}, { issuer: 'http://127.0.0.1:54321/auth/v1' })
+  assert.ok(await verifyAccessToken(cliToken, { cfg: serve }))
+  assert.ok(
+    await verifyAccessToken(await sign({}, { issuer: 'http://kong:8000/auth/v1' }), { cfg: serve }),
+  )
+  await refused(await sign({}, { issuer: 'http://127.0.0.1:9999/auth/v1' }), /iss/, { cfg: serve })
+  // Anywhere else the CLI's issuer is just another issuer, refused.
+  await refused(await sign({}, { issuer: 'http://127.0.0.1:54321/auth/v1' }), /iss/)
+  // And JWT_ISSUER, when set, is the whole list.
+  const pinned = configWith({
+    SUPABASE_URL: 'http://kong:8000',
+    JWT_ISSUER: 'http://x.test/auth/v1',
+  })
+  await refused(cliToken, /iss/, { cfg: pinned })
 })
 
 Deno.test('verifyAccessToken: an expired token is refused', async () => {

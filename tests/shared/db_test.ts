@@ -11,9 +11,12 @@ import {
   asUser,
   closeDb,
   db,
+  deadSocketWriteCount,
   inOneTrip,
   isConnectionLost,
   isDeadSocketWrite,
+  poolMode,
+  poolModeOf,
   type Sql,
   type Tx,
 } from '../../shared/db.ts'
@@ -214,6 +217,58 @@ test('inOneTrip: the service statement commits; a failing one throws and writes 
   assert.equal(after.current_user, 'postgres', 'the connection came back clean')
 })
 
+Deno.test('poolModeOf: DB_POOL_MODE decides; unset, only port 6543 means transaction', () => {
+  const pooler = 'postgresql://postgres.ref:pw@aws-0-eu-west-2.pooler.supabase.com'
+  assert.equal(poolModeOf(`${pooler}:6543/postgres`), 'transaction')
+  assert.equal(poolModeOf(`${pooler}:5432/postgres`), 'session')
+  assert.equal(poolModeOf('postgresql://postgres:pw@db.ref.supabase.co:5432/postgres'), 'session')
+  assert.equal(
+    poolModeOf('postgresql://postgres:pw@127.0.0.1:6432/postgres', 'transaction'),
+    'transaction',
+  )
+  assert.equal(poolModeOf(`${pooler}:6543/postgres`, 'session'), 'session')
+  assert.equal(poolModeOf('not a url'), 'session')
+  assert.equal(poolMode(), 'session', 'this file connects directly')
+})
+
+/** A user with a signed-in session made directly in auth.sessions. */
+async function userWithSession() {
+  const { id } = await userWithOrg('session')
+  const session = crypto.randomUUID()
+  await db()`insert into auth.sessions (id, user_id) values (${session}, ${id})`
+  return { id, session, claims: { ...claimsOf(id), session_id: session } }
+}
+
+const codeOf = (p: Promise<unknown>) =>
+  p.then(() => 'ok', (e) => (e as { code?: string }).code ?? String(e))
+
+test('asUser/inOneTrip: a live session passes; a signed-out or expired one fails with LY401', async () => {
+  const { session, claims } = await userWithSession()
+  const who = (sql: Sql | Tx) => whoAmI(sql)
+  assert.equal(await codeOf(asUser(claims, who)), 'ok')
+  assert.equal(await codeOf(inOneTrip({ claims }, who)), 'ok')
+  await db()`update auth.sessions set not_after = now() - interval '1 second' where id = ${session}`
+  assert.equal(await codeOf(asUser(claims, who)), 'LY401')
+  assert.equal(await codeOf(inOneTrip({ claims }, who)), 'LY401')
+  await db()`update auth.sessions set not_after = null where id = ${session}`
+  assert.equal(await codeOf(asUser(claims, who)), 'ok')
+  await db()`delete from auth.sessions where id = ${session}`
+  assert.equal(await codeOf(asUser(claims, who)), 'LY401')
+  assert.equal(await codeOf(inOneTrip({ claims }, who)), 'LY401')
+  const [after] = await whoAmI(db())
+  assert.equal(after.current_user, 'postgres', 'the refused transaction left nothing behind')
+})
+
+test("asUser: another user's session, or a session_id that is not a UUID, fails with LY401", async () => {
+  const { session } = await userWithSession()
+  const other = await userWithOrg('session-other')
+  const borrowed = { ...claimsOf(other.id), session_id: session }
+  assert.equal(await codeOf(asUser(borrowed, (tx) => whoAmI(tx))), 'LY401')
+  const odd = { ...claimsOf(other.id), session_id: 'x' }
+  assert.equal(await codeOf(asUser(odd, (tx) => whoAmI(tx))), 'LY401')
+  assert.equal(await codeOf(asUser(claimsOf(other.id), (tx) => whoAmI(tx))), 'ok', 'no session_id')
+})
+
 /** Runs `run` with a 3 s statement whose backend is terminated after 300 ms. */
 async function withLostConnection(run: (statement: string) => Promise<unknown>) {
   const terminator = postgres(dbUrl, { max: 1, onnotice: () => {} })
@@ -234,6 +289,9 @@ async function withLostConnection(run: (statement: string) => Promise<unknown>) 
 // postgres.js 3.4 writes to the dead socket afterwards, from a timer; uncaught, that ended
 // the process. Every call after the loss must work, on a fresh client.
 async function assertRecovered() {
+  // Nothing was written to the dead socket: on Supabase's edge runtime that write ends the
+  // worker, as no `error` listener can catch it there (see shared/db.ts).
+  assert.equal(deadSocketWriteCount(), 0, 'postgres.js wrote to a closed socket')
   for (let i = 0; i < 3; i++) {
     const [viaTrip] = await inOneTrip('service', (sql) => whoAmI(sql))
     assert.equal(viaTrip.current_user, 'service_role')
