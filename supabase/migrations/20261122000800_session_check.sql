@@ -28,5 +28,6 @@ begin
 end
 $$;
 
-revoke execute on function private.assert_live_session(uuid, uuid) from public;
+revoke all on function private.assert_live_session(uuid, uuid)
+  from public, anon, authenticated, service_role;
 grant execute on function private.assert_live_session(uuid, uuid) to authenticated;

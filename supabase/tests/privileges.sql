@@ -78,7 +78,9 @@ select set_eq(
   $$values ('private.is_valid_timezone(text)'), ('private.org_role(uuid)'),
            ('private.has_org_role(uuid, org_role)'), ('private.my_org_ids()'),
            ('private.shares_org_with(uuid)'), ('private.accept_invitation(text)'),
-           ('private.org_members(uuid)'), ('private.active_org_id()')$$,
+           ('private.org_members(uuid)'), ('private.active_org_id()'),
+           ('private.require_org_role(uuid, org_role)'),
+           ('private.assert_live_session(uuid, uuid)')$$,
   'authenticated executes only the helpers its policies and the API call'
 );
 
