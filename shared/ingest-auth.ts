@@ -15,7 +15,8 @@ import { type Actor, asUser, inOneTrip } from './db.ts'
 import { forbidden, unauthorized } from './http/errors.ts'
 import { authenticateUser } from './http/guards.ts'
 import { errorResponses } from './http/openapi.ts'
-import { activeOrg, type OrgRole, requireRole } from './tenant.ts'
+import type { OrgRole } from './domain/roles.ts'
+import { activeOrg } from './tenant.ts'
 
 /** What an API key may be used for. `read` is stored for later; nothing reads with it yet. */
 export type ApiKeyScope = 'ingest' | 'read'
@@ -81,8 +82,7 @@ async function resolveApiKey(key: string, scope: ApiKeyScope): Promise<Ingestor>
 
 async function resolveUser(token: string, minRole: OrgRole) {
   const user = await authenticateUser(token)
-  const org = await asUser(user.claims, (tx) => activeOrg(tx))
-  requireRole(org, minRole)
+  const org = await asUser(user.claims, (tx) => activeOrg(tx, { min: minRole }))
   const ingestor: Ingestor = { via: 'user', orgId: org.id, role: org.role, claims: user.claims }
   return { ingestor, user }
 }

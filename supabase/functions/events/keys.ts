@@ -9,7 +9,7 @@ import { notFound } from '../../../shared/http/errors.ts'
 import { json, jsonBody, userRoute } from '../../../shared/http/openapi.ts'
 import { validationFailed } from '../../../shared/http/validation.ts'
 import { API_KEY_SCOPES, type ApiKeyScope, newApiKey } from '../../../shared/ingest-auth.ts'
-import { activeOrg, requireRole } from '../../../shared/tenant.ts'
+import { activeOrg } from '../../../shared/tenant.ts'
 
 const Scopes = z.array(z.enum(API_KEY_SCOPES)).min(1).max(API_KEY_SCOPES.length)
   .refine((s) => new Set(s).size === s.length, 'must not repeat a scope')
@@ -89,8 +89,7 @@ export const keyRoutes = new OpenAPIHono({ defaultHook: validationFailed })
     const user = c.get('user')
     const { key, prefix, hash } = await newApiKey()
     const row = await asUser(user.claims, async (tx) => {
-      const org = await activeOrg(tx)
-      requireRole(org, 'admin')
+      const org = await activeOrg(tx, { min: 'admin' })
       const [row] = await tx<KeyRow[]>`
         insert into public.api_keys (org_id, name, prefix, key_hash, scopes, created_by)
         values (${org.id}, ${name}, ${prefix}, ${hash}, ${scopes}::text[], ${user.id})
@@ -101,8 +100,7 @@ export const keyRoutes = new OpenAPIHono({ defaultHook: validationFailed })
   })
   .openapi(list, async (c) => {
     const keys = await asUser(c.get('user').claims, async (tx) => {
-      const org = await activeOrg(tx)
-      requireRole(org, 'admin')
+      const org = await activeOrg(tx, { min: 'admin' })
       return await tx<KeyRow[]>`
         select id, name, prefix, scopes, created_at, last_used_at, revoked_at
         from public.api_keys where org_id = ${org.id}
@@ -113,8 +111,7 @@ export const keyRoutes = new OpenAPIHono({ defaultHook: validationFailed })
   .openapi(revoke, async (c) => {
     const { id } = c.req.valid('param')
     await asUser(c.get('user').claims, async (tx) => {
-      const org = await activeOrg(tx)
-      requireRole(org, 'admin')
+      const org = await activeOrg(tx, { min: 'admin' })
       // Revoking twice keeps the first time, so the record shows when it really stopped.
       const [row] = await tx`
         update public.api_keys set revoked_at = coalesce(revoked_at, now())

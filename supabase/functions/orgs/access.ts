@@ -5,7 +5,7 @@
  */
 import type { Tx } from '../../../shared/db.ts'
 import { badRequest, conflict, forbidden, notFound } from '../../../shared/http/errors.ts'
-import type { OrgRole } from '../../../shared/tenant.ts'
+import type { OrgRole } from '../../../shared/domain/roles.ts'
 import { iso } from './schemas.ts'
 
 const rank: Record<OrgRole, number> = { viewer: 0, member: 1, admin: 2, owner: 3 }

@@ -8,7 +8,7 @@ import { asUser, type Tx } from '../../../shared/db.ts'
 import type { createApp } from '../../../shared/http/app.ts'
 import { conflict, notFound } from '../../../shared/http/errors.ts'
 import { json, jsonBody, userRoute } from '../../../shared/http/openapi.ts'
-import type { OrgRole } from '../../../shared/tenant.ts'
+import type { OrgRole } from '../../../shared/domain/roles.ts'
 import { getOrganization, requireMember } from './access.ts'
 import {
   CreatedInvitation,

@@ -8,7 +8,7 @@ import { asUser, type Tx } from '../../../shared/db.ts'
 import type { createApp } from '../../../shared/http/app.ts'
 import { forbidden, notFound } from '../../../shared/http/errors.ts'
 import { json, jsonBody, userRoute } from '../../../shared/http/openapi.ts'
-import type { OrgRole } from '../../../shared/tenant.ts'
+import type { OrgRole } from '../../../shared/domain/roles.ts'
 import { requireMember } from './access.ts'
 import { iso, Member, MemberParams, OrgParams, Role } from './schemas.ts'
 
