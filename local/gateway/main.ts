@@ -11,6 +11,7 @@
  */
 import postgres from 'postgres'
 import { createAuthServer } from '../auth/mod.ts'
+import { startNetWorker } from '../net/worker.ts'
 import { loadFunctions } from './functions.ts'
 import { createGateway } from './gateway.ts'
 import { loadOrCreateKeys } from './keys.ts'
@@ -57,6 +58,14 @@ const gateway = createGateway({
 })
 
 Deno.serve({ port, hostname: '127.0.0.1', onListen: () => {} }, gateway)
+// pg_net's background worker, which a plain Postgres lacks: sends what net.http_post queued.
+startNetWorker({
+  sql: postgres(dbUrl, {
+    max: 2,
+    onnotice: () => {},
+    connection: { application_name: 'pg_net worker' },
+  }),
+})
 console.log(`gateway listening on ${apiUrl} with functions: ${[...functions.keys()].join(', ')}`)
 
 function readDotEnv(path: URL): Record<string, string> {
