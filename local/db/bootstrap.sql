@@ -8,7 +8,7 @@
 -- exactly as on a Supabase project. Idempotent, so `start` runs it on every boot.
 --
 -- Where this file deliberately differs from the platform, a comment says why. Roles and
--- schemas nothing here uses (storage, realtime, graphql, vault, dashboard_user,
+-- schemas nothing here uses (storage, realtime, graphql, dashboard_user,
 -- supabase_storage_admin, pgbouncer, ...) are left out: no migration may depend on them.
 
 -- ===========================================================================

@@ -210,3 +210,23 @@ test('the stack stored the functions URL and the secret key in Vault', async () 
     { name: 'lytics_sync_secret', decrypted_secret: stack.secretKey },
   ])
 })
+
+test('a pg_dump as postgres succeeds and holds Vault secrets only as ciphertext', async () => {
+  const marker = `dump-probe-${crypto.randomUUID()}`
+  const [{ id }] = await adminSql<{ id: string }[]>`
+    select vault.create_secret(${marker}, ${`dump_probe_${marker.slice(-8)}`}) as id`
+  try {
+    const dump = await new Deno.Command('pg_dump', {
+      args: ['--dbname', stack.dbUrl, '--schema', 'vault', '--schema', 'net'],
+      stdout: 'piped',
+      stderr: 'piped',
+    }).output()
+    assert.equal(dump.code, 0, new TextDecoder().decode(dump.stderr))
+    const text = new TextDecoder().decode(dump.stdout)
+    assert.ok(text.includes(id), 'the secret row is in the dump')
+    assert.ok(!text.includes(marker), 'its plaintext is not')
+    assert.ok(!text.includes(stack.secretKey), 'nor the stored secret key')
+  } finally {
+    await adminSql`delete from vault.secrets where id = ${id}`
+  }
+})
