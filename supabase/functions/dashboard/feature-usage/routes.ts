@@ -6,9 +6,9 @@
  * and is keyed by the organization's days, not the timezone asked for. So they are counted
  * from raw events, but only for the names on the requested page (at most 100), each read
  * through the (org_id, name, occurred_at) index over the range, never a scan of the
- * organization's events. That still grows with the page's events in range (with 10M
- * events a year, 90 days of the 20 busiest names is 2.8M events, ~6 s), so the count has
- * a time budget: past it, `actors` is null and the event counts still come back.
+ * organization's events. That still grows with the page's events in range (figures in
+ * docs/performance/dashboard.md), so the count has a time budget: past it, `actors` is
+ * null and the event counts still come back.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { asUser } from '../../../../shared/db.ts'

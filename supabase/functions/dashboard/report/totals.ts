@@ -57,7 +57,8 @@ function bucketValues(
   { org, filters }: Scope,
 ) {
   const bound = (column: WindowBound) =>
-    tx`(select ${tx(column)} from window_bounds wb where wb.window_index = ${windowIndex}::int)`
+    tx`(select ${tx(column)} from window_bounds
+      where window_bounds.window_index = ${windowIndex}::int)`
   if (spec.kind === 'metric') {
     return tx`
       select ${windowIndex}::int as window_index,
