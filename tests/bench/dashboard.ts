@@ -1,29 +1,26 @@
 /**
  * The dashboard requests the benchmark times, each twice: through the HTTP gateway, and as
- * the same SQL run directly as the same user. Where the dashboard exports its query
- * functions (tiles, series, retention) they are imported, so the SQL cannot drift; the
- * breakdown and feed queries live inside their handlers and are copied here, with the
- * file they come from named.
+ * the same SQL run directly as the same user, through the dashboard's own query functions
+ * (each endpoint group's queries.ts), so the SQL cannot drift.
  */
 import type { Tx } from '../../shared/db.ts'
 import { activeOrg } from '../../shared/tenant.ts'
-import { dateSpans } from '../../supabase/functions/dashboard/buckets.ts'
-import { parseField } from '../../supabase/functions/dashboard/filters.ts'
-import { parseSeries, type SeriesSpec } from '../../supabase/functions/dashboard/measures.ts'
+import { breakdownRows } from '../../supabase/functions/dashboard/breakdown/queries.ts'
+import { feedPage } from '../../supabase/functions/dashboard/feed/queries.ts'
 import {
   addDays,
   compareWindow,
+  parseField,
+  parseSeries,
   type RangeQuery,
+  reportScope,
+  type SeriesSpec,
   todayIn,
-} from '../../supabase/functions/dashboard/range.ts'
-import {
-  retentionCells,
-  startOfIsoWeek,
-} from '../../supabase/functions/dashboard/retention-cohorts.ts'
-import { breakdownRows } from '../../supabase/functions/dashboard/breakdown.ts'
-import { feedPage } from '../../supabase/functions/dashboard/feed.ts'
-import { reportScope } from '../../supabase/functions/dashboard/scope.ts'
-import { bucketTotals } from '../../supabase/functions/dashboard/totals.ts'
+} from '../../supabase/functions/dashboard/report/mod.ts'
+import { startOfIsoWeek } from '../../supabase/functions/dashboard/retention/cohorts.ts'
+import { retentionCells } from '../../supabase/functions/dashboard/retention/queries.ts'
+import { seriesTotals } from '../../supabase/functions/dashboard/series/queries.ts'
+import { tileTotals } from '../../supabase/functions/dashboard/tiles/queries.ts'
 
 /** One request: its gateway path, its SQL, and the p95 it should meet (if any). */
 export type DashboardCase = {
@@ -37,23 +34,20 @@ function specs(list: string): SeriesSpec[] {
   return list.split(',').map((id) => parseSeries(id) as SeriesSpec)
 }
 
-// tiles.ts: the sparkline's days, then the whole comparison window as one span.
+// tiles with compare=previous_period (its default).
 async function tiles(tx: Tx, list: string, q: RangeQuery) {
-  const { org, tz, window } = await reportScope(tx, q)
-  const comparison = compareWindow(window, 'previous_period')
-  const spans = dateSpans(window, 'day', 0)
-  if (comparison) spans.push({ w: 1, from: comparison.from, to: comparison.to })
-  return bucketTotals(tx, specs(list), { org, tz, filters: [], plan: { kind: 'dates', spans } })
+  const scope = await reportScope(tx, q)
+  const comparison = compareWindow(scope.window, 'previous_period')
+  return tileTotals(tx, { series: specs(list), scope, comparison })
 }
 
-// series.ts with granularity=day and compare=none (its default).
+// series with granularity=day and compare=none (its defaults).
 async function series(tx: Tx, list: string, q: RangeQuery) {
-  const { org, tz, window } = await reportScope(tx, q)
-  const plan = { kind: 'dates' as const, spans: dateSpans(window, 'day', 0) }
-  return bucketTotals(tx, specs(list), { org, tz, filters: [], plan })
+  const scope = await reportScope(tx, q)
+  return seriesTotals(tx, { series: specs(list), scope, comparison: null, granularity: 'day' })
 }
 
-// breakdown.ts's own query, sorted by value, first page of 10, no filters.
+// The breakdown sorted by value, first page of 10, no filters.
 function metricBreakdown(tx: Tx, metric: string, by: string, q: RangeQuery) {
   return groups(tx, `metric:${metric}`, by, q)
 }
@@ -66,25 +60,28 @@ async function groups(tx: Tx, series: string, by: string, q: RangeQuery) {
   const scope = await reportScope(tx, q)
   const spec = parseSeries(series)
   if (!spec) throw new Error(`not a series: ${series}`)
-  return breakdownRows(tx, spec, parseField(by), scope, {
+  return breakdownRows(tx, {
+    spec,
+    by: parseField(by),
+    scope,
     sort: 'value_desc',
     offset: 0,
     limit: 10,
   })
 }
 
-// retention.ts without a range: the last `count` ISO weeks up to today, 12 periods.
+// Retention without a range: the last `count` ISO weeks up to today, 12 periods.
 async function retention(tx: Tx, count: number) {
   const org = await activeOrg(tx)
   const last = startOfIsoWeek(todayIn(org.timezone))
   const first = addDays(last, -7 * (count - 1))
-  return retentionCells(tx, org.id, { first, count, length: 7, periods: 12 })
+  return retentionCells(tx, { orgId: org.id, cohorts: { first, count, length: 7, periods: 12 } })
 }
 
-// The feed's own query: its first page (limit + 1 rows to know whether there is more).
+// The feed's first page (limit + 1 rows to know whether there is more).
 async function feed(tx: Tx, limit: number) {
   const org = await activeOrg(tx)
-  return feedPage(tx, org.id, { limit }, null)
+  return feedPage(tx, { orgId: org.id, limit })
 }
 
 /** The requests, in the order they are measured and printed. */

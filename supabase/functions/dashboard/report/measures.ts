@@ -4,14 +4,13 @@
  * events), listed comma-separated in the `series` query parameter.
  */
 import { z } from '@hono/zod-openapi'
+import { METRIC_NAME } from '../../../../shared/domain/metric-name.ts'
 
 /** One measured series, as named in the request. */
 export type SeriesSpec =
   | { id: string; kind: 'metric'; name: string }
   | { id: string; kind: 'event'; name: string }
   | { id: string; kind: 'events'; name: null }
-
-const METRIC_NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/
 
 /** Parses one series name; undefined when it is not one. */
 export function parseSeries(id: string): SeriesSpec | undefined {

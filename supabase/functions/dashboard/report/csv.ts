@@ -50,18 +50,20 @@ export function csvLine(cells: unknown[]): string {
 
 const ROWS_PER_CHUNK = 500
 
+/** What csvResponse sends: the attachment's name, its header row and its rows. */
+export type CsvAttachment = { filename: string; header: string[]; rows: Iterable<unknown[]> }
+
 /**
  * Streams `rows` under `header` as a `text/csv` attachment named `filename`.
  *
  * @example
- * return csvResponse(c, 'breakdown.csv', ['key', 'value'], groups.map((g) => [g.key, g.value]))
+ * return csvResponse(c, {
+ *   filename: 'breakdown.csv',
+ *   header: ['key', 'value'],
+ *   rows: groups.map((g) => [g.key, g.value]),
+ * })
  */
-export function csvResponse(
-  c: Context,
-  filename: string,
-  header: string[],
-  rows: Iterable<unknown[]>,
-): Response {
+export function csvResponse(c: Context, { filename, header, rows }: CsvAttachment): Response {
   c.header('content-type', 'text/csv; charset=utf-8')
   c.header('content-disposition', `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`)
   c.header('cache-control', 'no-store')

@@ -1,58 +1,62 @@
 /**
- * Unit tests of range.ts: presets relative to today in a timezone, explicit dates,
- * comparison windows (29 February included), timezone validation and the range rules;
- * and of the calendar spans that buckets.ts cuts a window into.
+ * Unit tests of report/range.ts: presets relative to today in a timezone, explicit dates,
+ * comparison windows (29 February included), timezone validation (the shared rule the
+ * range's timezone uses) and the range rules; and of the calendar spans that
+ * report/buckets.ts cuts a window into.
  */
 import assert from 'node:assert/strict'
-import { dateSpans } from '../../supabase/functions/dashboard/buckets.ts'
+import { isValidTimezone } from '../../../shared/domain/timezone.ts'
+import { dateSpans } from '../../../supabase/functions/dashboard/report/buckets.ts'
 import {
   addDays,
   compareWindow,
   daysBetween,
-  isValidTimezone,
   rangeQuerySchema,
   resolveWindow,
   todayIn,
   withRangeRules,
   yearBefore,
-} from '../../supabase/functions/dashboard/range.ts'
+} from '../../../supabase/functions/dashboard/report/range.ts'
 
 // 2026-03-15 12:00 UTC: still the 15th in New York and already the 16th in Auckland.
 const now = new Date('2026-03-15T12:00:00Z')
 
 Deno.test('presets end today and include it', () => {
-  assert.deepEqual(resolveWindow({ range: '7d' }, 'UTC', now), {
+  assert.deepEqual(resolveWindow({ range: '7d' }, 'UTC', { now }), {
     from: '2026-03-09',
     to: '2026-03-15',
     days: 7,
   })
-  assert.deepEqual(resolveWindow({ range: '28d' }, 'UTC', now), {
+  assert.deepEqual(resolveWindow({ range: '28d' }, 'UTC', { now }), {
     from: '2026-02-16',
     to: '2026-03-15',
     days: 28,
   })
-  assert.deepEqual(resolveWindow({ range: '90d' }, 'UTC', now), {
+  assert.deepEqual(resolveWindow({ range: '90d' }, 'UTC', { now }), {
     from: '2025-12-16',
     to: '2026-03-15',
     days: 90,
   })
-  assert.deepEqual(resolveWindow({}, 'UTC', now), resolveWindow({ range: '28d' }, 'UTC', now))
+  assert.deepEqual(
+    resolveWindow({}, 'UTC', { now }),
+    resolveWindow({ range: '28d' }, 'UTC', { now }),
+  )
 })
 
 Deno.test('mtd and ytd start on the first of the month and of the year', () => {
-  assert.deepEqual(resolveWindow({ range: 'mtd' }, 'UTC', now), {
+  assert.deepEqual(resolveWindow({ range: 'mtd' }, 'UTC', { now }), {
     from: '2026-03-01',
     to: '2026-03-15',
     days: 15,
   })
-  assert.deepEqual(resolveWindow({ range: 'ytd' }, 'UTC', now), {
+  assert.deepEqual(resolveWindow({ range: 'ytd' }, 'UTC', { now }), {
     from: '2026-01-01',
     to: '2026-03-15',
     days: 74,
   })
   // On the first day of the year, ytd and mtd are that one day.
   const newYear = new Date('2026-01-01T08:00:00Z')
-  assert.deepEqual(resolveWindow({ range: 'ytd' }, 'UTC', newYear), {
+  assert.deepEqual(resolveWindow({ range: 'ytd' }, 'UTC', { now: newYear }), {
     from: '2026-01-01',
     to: '2026-01-01',
     days: 1,
@@ -64,7 +68,7 @@ Deno.test("today is the timezone's today", () => {
   assert.equal(todayIn('Pacific/Auckland', now), '2026-03-16')
   assert.equal(todayIn('America/New_York', new Date('2026-03-15T03:00:00Z')), '2026-03-14')
   assert.deepEqual(
-    resolveWindow({ range: 'mtd' }, 'Pacific/Auckland', new Date('2026-03-31T12:00:00Z')),
+    resolveWindow({ range: 'mtd' }, 'Pacific/Auckland', { now: new Date('2026-03-31T12:00:00Z') }),
     {
       from: '2026-04-01',
       to: '2026-04-01',
@@ -75,7 +79,7 @@ Deno.test("today is the timezone's today", () => {
 
 Deno.test('explicit dates win over a preset', () => {
   assert.deepEqual(
-    resolveWindow({ range: '7d', from: '2024-02-28', to: '2024-03-01' }, 'UTC', now),
+    resolveWindow({ range: '7d', from: '2024-02-28', to: '2024-03-01' }, 'UTC', { now }),
     {
       from: '2024-02-28',
       to: '2024-03-01',
@@ -172,18 +176,21 @@ Deno.test('range rules: both dates or none, ordered, bounded, real', () => {
 })
 
 Deno.test('dateSpans: clipped ISO weeks and months', () => {
-  assert.deepEqual(dateSpans({ from: '2026-03-04', to: '2026-03-10', days: 7 }, 'week', 0), [
-    { w: 0, from: '2026-03-04', to: '2026-03-08' },
-    { w: 0, from: '2026-03-09', to: '2026-03-10' },
+  assert.deepEqual(dateSpans({ from: '2026-03-04', to: '2026-03-10', days: 7 }, 'week'), [
+    { windowIndex: 0, from: '2026-03-04', to: '2026-03-08' },
+    { windowIndex: 0, from: '2026-03-09', to: '2026-03-10' },
   ])
-  assert.deepEqual(dateSpans({ from: '2024-02-29', to: '2024-04-01', days: 33 }, 'month', 1), [
-    { w: 1, from: '2024-02-29', to: '2024-02-29' },
-    { w: 1, from: '2024-03-01', to: '2024-03-31' },
-    { w: 1, from: '2024-04-01', to: '2024-04-01' },
-  ])
-  assert.equal(dateSpans({ from: '2025-12-31', to: '2026-01-01', days: 2 }, 'day', 0).length, 2)
+  assert.deepEqual(
+    dateSpans({ from: '2024-02-29', to: '2024-04-01', days: 33 }, 'month', { windowIndex: 1 }),
+    [
+      { windowIndex: 1, from: '2024-02-29', to: '2024-02-29' },
+      { windowIndex: 1, from: '2024-03-01', to: '2024-03-31' },
+      { windowIndex: 1, from: '2024-04-01', to: '2024-04-01' },
+    ],
+  )
+  assert.equal(dateSpans({ from: '2025-12-31', to: '2026-01-01', days: 2 }, 'day').length, 2)
   // 2026-03-09 is a Monday: a week range starting on it is one full bucket.
-  assert.deepEqual(dateSpans({ from: '2026-03-09', to: '2026-03-15', days: 7 }, 'week', 0), [
-    { w: 0, from: '2026-03-09', to: '2026-03-15' },
+  assert.deepEqual(dateSpans({ from: '2026-03-09', to: '2026-03-15', days: 7 }, 'week'), [
+    { windowIndex: 0, from: '2026-03-09', to: '2026-03-15' },
   ])
 })

@@ -3,7 +3,7 @@
  * not apply to a series kind, malformed filters, and values that look like SQL.
  */
 import assert from 'node:assert/strict'
-import { test } from '../_helpers/stack.ts'
+import { test } from '../../_helpers/stack.ts'
 import {
   assertInvalid,
   getReport,
@@ -11,7 +11,7 @@ import {
   insertMetrics,
   type OrgUser,
   orgUser,
-} from './_report_fixtures.ts'
+} from '../_report_fixtures.ts'
 
 const day = { from: '2026-01-10', to: '2026-01-10', compare: 'none' }
 

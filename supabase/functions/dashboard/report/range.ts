@@ -6,6 +6,7 @@
  * inclusive); SQL turns them into instants with `at time zone`, which handles DST.
  */
 import { z } from '@hono/zod-openapi'
+import { isValidTimezone } from '../../../../shared/domain/timezone.ts'
 
 /** Longest range any dashboard query may cover, in days. */
 export const MAX_RANGE_DAYS = 731
@@ -17,17 +18,6 @@ export type Comparison = typeof COMPARISONS[number]
 
 /** An inclusive span of calendar days. */
 export type DateWindow = { from: string; to: string; days: number }
-
-/** True when the runtime (and so Postgres' tz database, same IANA source) knows `tz`. */
-export function isValidTimezone(tz: string): boolean {
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(tz)) return false
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz })
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** A calendar day as `YYYY-MM-DD`, rejecting impossible dates such as 2026-02-30. */
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
@@ -120,8 +110,15 @@ function window(from: string, to: string): DateWindow {
   return { from, to, days: daysBetween(from, to) + 1 }
 }
 
-/** The window a query asks for: explicit dates, else the preset (default 28d) ending today. */
-export function resolveWindow(q: RangeQuery, tz: string, now = new Date()): DateWindow {
+/**
+ * The window a query asks for: explicit dates, else the preset (default 28d) ending today.
+ * `now` is for tests.
+ */
+export function resolveWindow(
+  q: RangeQuery,
+  tz: string,
+  { now = new Date() }: { now?: Date } = {},
+): DateWindow {
   if (q.from && q.to) return window(q.from, q.to)
   const today = todayIn(tz, now)
   switch (q.range ?? '28d') {

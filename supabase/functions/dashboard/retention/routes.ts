@@ -1,17 +1,25 @@
 /**
  * Retention: actors grouped into cohorts by the day or ISO week they were first seen
  * (event_actors.first_seen_day), and how many of each cohort came back, from the
- * event_actor_days rollup, in the organization's days (see org-days.ts).
+ * event_actor_days rollup, in the organization's days (see report/org-days.ts).
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi'
-import { asUser } from '../../../shared/db.ts'
-import { badRequest } from '../../../shared/http/errors.ts'
-import { json, userRoute } from '../../../shared/http/openapi.ts'
-import { validationFailed } from '../../../shared/http/validation.ts'
-import { activeOrg } from '../../../shared/tenant.ts'
-import { orgDaysRangeSchema, queryInt } from './org-days.ts'
-import { addDays, daysBetween, resolveWindow, todayIn, withRangeRules } from './range.ts'
-import { type Cohorts, cohortTable, retentionCells, startOfIsoWeek } from './retention-cohorts.ts'
+import { asUser } from '../../../../shared/db.ts'
+import { badRequest } from '../../../../shared/http/errors.ts'
+import { json, userRoute } from '../../../../shared/http/openapi.ts'
+import { validationFailed } from '../../../../shared/http/validation.ts'
+import { activeOrg } from '../../../../shared/tenant.ts'
+import {
+  addDays,
+  daysBetween,
+  orgDaysRangeSchema,
+  queryInt,
+  resolveWindow,
+  todayIn,
+  withRangeRules,
+} from '../report/mod.ts'
+import { type Cohorts, cohortTable, startOfIsoWeek } from './cohorts.ts'
+import { retentionCells } from './queries.ts'
 
 /** Most cohorts and matrix periods one request may ask for. */
 export const RETENTION_LIMITS = {
@@ -98,41 +106,40 @@ const retentionRoute = userRoute({
   responses: { 200: json(Retention, 'Retention cohorts') },
 })
 
-export const retention = new OpenAPIHono({ defaultHook: validationFailed })
-
-retention.openapi(retentionRoute, async (c) => {
-  const q = c.req.valid('query')
-  const limits = RETENTION_LIMITS[q.cohort]
-  const length = q.cohort === 'week' ? 7 : 1
-  const periods = q.periods ?? limits.defaultPeriods
-  const body = await asUser(c.get('user').claims, async (tx) => {
-    const org = await activeOrg(tx)
-    const today = todayIn(org.timezone)
-    const align = (day: string) => length === 7 ? startOfIsoWeek(day) : day
-    let first: string
-    let last = align(today)
-    if (q.range !== undefined || q.from !== undefined) {
-      const window = resolveWindow(q, org.timezone)
-      first = align(window.from)
-      last = align(window.to)
-    } else {
-      first = addDays(last, -length * ((q.cohorts ?? limits.defaultCohorts) - 1))
-    }
-    const count = daysBetween(first, last) / length + 1
-    if (count > limits.cohorts) {
-      throw badRequest(
-        `query.range: covers ${count} ${q.cohort} cohorts, at most ${limits.cohorts}`,
-      )
-    }
-    const cohorts: Cohorts = { first, count, length, periods }
-    const cells = await retentionCells(tx, org.id, cohorts)
-    return {
-      cohort: q.cohort,
-      timezone: org.timezone,
-      today,
-      periods,
-      cohorts: cohortTable(cohorts, cells, today),
-    }
+export const retentionRoutes = new OpenAPIHono({ defaultHook: validationFailed })
+  .openapi(retentionRoute, async (c) => {
+    const q = c.req.valid('query')
+    const limits = RETENTION_LIMITS[q.cohort]
+    const length = q.cohort === 'week' ? 7 : 1
+    const periods = q.periods ?? limits.defaultPeriods
+    const body = await asUser(c.get('user').claims, async (tx) => {
+      const org = await activeOrg(tx)
+      const today = todayIn(org.timezone)
+      const align = (day: string) => length === 7 ? startOfIsoWeek(day) : day
+      let first: string
+      let last = align(today)
+      if (q.range !== undefined || q.from !== undefined) {
+        const window = resolveWindow(q, org.timezone)
+        first = align(window.from)
+        last = align(window.to)
+      } else {
+        first = addDays(last, -length * ((q.cohorts ?? limits.defaultCohorts) - 1))
+      }
+      const count = daysBetween(first, last) / length + 1
+      if (count > limits.cohorts) {
+        throw badRequest(
+          `query.range: covers ${count} ${q.cohort} cohorts, at most ${limits.cohorts}`,
+        )
+      }
+      const cohorts: Cohorts = { first, count, length, periods }
+      const cells = await retentionCells(tx, { orgId: org.id, cohorts })
+      return {
+        cohort: q.cohort,
+        timezone: org.timezone,
+        today,
+        periods,
+        cohorts: cohortTable(cohorts, cells, today),
+      }
+    })
+    return c.json(body, 200)
   })
-  return c.json(body, 200)
-})

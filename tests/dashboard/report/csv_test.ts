@@ -3,9 +3,9 @@
  * attachment headers, exact content, RFC 4180 quoting and neutralized formulas.
  */
 import assert from 'node:assert/strict'
-import { test } from '../_helpers/stack.ts'
-import { csvCell, csvLine } from '../../supabase/functions/dashboard/csv.ts'
-import { getReport, insertEvents, insertMetrics, orgUser } from './_report_fixtures.ts'
+import { test } from '../../_helpers/stack.ts'
+import { csvCell, csvLine } from '../../../supabase/functions/dashboard/report/csv.ts'
+import { getReport, insertEvents, insertMetrics, orgUser } from '../_report_fixtures.ts'
 
 test('csvCell: quoting, formulas, numbers and empties', () => {
   assert.equal(csvCell('plain'), 'plain')

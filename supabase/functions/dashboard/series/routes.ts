@@ -4,23 +4,32 @@
  * or as a CSV attachment.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi'
-import { asUser } from '../../../shared/db.ts'
-import { badRequest } from '../../../shared/http/errors.ts'
-import { json, userRoute } from '../../../shared/http/openapi.ts'
-import { validationFailed } from '../../../shared/http/validation.ts'
+import { asUser } from '../../../../shared/db.ts'
+import { badRequest } from '../../../../shared/http/errors.ts'
+import { json, userRoute } from '../../../../shared/http/openapi.ts'
+import { validationFailed } from '../../../../shared/http/validation.ts'
 import {
   bucketLabel,
-  type BucketPlan,
-  dateSpans,
+  type BucketTotals,
+  checkFiltersApply,
+  compareWindow,
+  COMPARISONS,
+  csvContent,
+  csvResponse,
+  filtersParam,
+  formatParam,
   GRANULARITIES,
+  type Granularity,
   MAX_DAYS_BY_GRANULARITY,
-} from './buckets.ts'
-import { csvContent, csvResponse, formatParam, wantsCsv } from './csv.ts'
-import { checkFiltersApply, filtersParam } from './filters.ts'
-import { seriesListSchema } from './measures.ts'
-import { compareWindow, COMPARISONS, rangeQuerySchema, withRangeRules } from './range.ts'
-import { inTimezone, reportScope, WindowSchema } from './scope.ts'
-import { type BucketTotals, bucketTotals } from './totals.ts'
+  rangeQuerySchema,
+  reportScope,
+  seriesListSchema,
+  wantsCsv,
+  type WindowIndex,
+  WindowSchema,
+  withRangeRules,
+} from '../report/mod.ts'
+import { seriesTotals } from './queries.ts'
 
 export const MAX_SERIES = 12
 
@@ -90,70 +99,70 @@ const seriesRoute = userRoute({
   },
 })
 
-export const series = new OpenAPIHono({ defaultHook: validationFailed })
-
-function bucketsOf(rows: BucketTotals[], w: number, granularity: typeof GRANULARITIES[number]) {
-  return rows.filter((r) => r.w === w).map((r) => ({
+function bucketsOf(rows: BucketTotals[], windowIndex: WindowIndex, granularity: Granularity) {
+  return rows.filter((r) => r.window_index === windowIndex).map((r) => ({
     label: bucketLabel(granularity, r),
-    start: r.lo.toISOString(),
-    end: r.hi.toISOString(),
+    start: r.starts_at.toISOString(),
+    end: r.ends_at.toISOString(),
   }))
 }
 
-series.openapi(seriesRoute, async (c) => {
-  const q = c.req.valid('query')
-  const body = await asUser(c.get('user').claims, async (tx) => {
-    const { org, tz, window } = await reportScope(tx, q)
-    const maxDays = MAX_DAYS_BY_GRANULARITY[q.granularity]
-    if (window.days > maxDays) {
-      const message = `${q.granularity} buckets cover at most ${maxDays} days, ` +
-        `the range has ${window.days}`
-      throw badRequest(`query.granularity: ${message}`, [{ path: 'query.granularity', message }])
-    }
-    const comparison = compareWindow(window, q.compare)
-    const plan: BucketPlan = q.granularity === 'hour'
-      ? { kind: 'hours', windows: comparison ? [window, comparison] : [window] }
-      : {
-        kind: 'dates',
-        spans: [
-          ...dateSpans(window, q.granularity, 0),
-          ...(comparison ? dateSpans(comparison, q.granularity, 1) : []),
-        ],
+export const seriesRoutes = new OpenAPIHono({ defaultHook: validationFailed })
+  .openapi(seriesRoute, async (c) => {
+    const q = c.req.valid('query')
+    const body = await asUser(c.get('user').claims, async (tx) => {
+      const scope = await reportScope(tx, q)
+      const { tz, window } = scope
+      const maxDays = MAX_DAYS_BY_GRANULARITY[q.granularity]
+      if (window.days > maxDays) {
+        const message = `${q.granularity} buckets cover at most ${maxDays} days, ` +
+          `the range has ${window.days}`
+        throw badRequest(`query.granularity: ${message}`, [{ path: 'query.granularity', message }])
       }
-    const filters = q.filters ?? []
-    const rows = await inTimezone(tz, () => bucketTotals(tx, q.series, { org, tz, filters, plan }))
-    const current = rows.filter((r) => r.w === 0)
-    const before = rows.filter((r) => r.w === 1)
-    return {
-      timezone: tz,
-      granularity: q.granularity,
-      window,
-      compare: q.compare,
-      comparison,
-      buckets: bucketsOf(rows, 0, q.granularity),
-      comparison_buckets: comparison ? bucketsOf(rows, 1, q.granularity) : null,
-      series: q.series.map((spec, n) => ({
-        series: spec.id,
-        total: current[0]?.totals[n] ?? 0,
-        values: current.map((r) => r.values[n]),
-        comparison_total: comparison ? before[0]?.totals[n] ?? 0 : null,
-        comparison_values: comparison ? before.map((r) => r.values[n]) : null,
-      })),
+      const comparison = compareWindow(window, q.compare)
+      const rows = await seriesTotals(tx, {
+        series: q.series,
+        scope,
+        comparison,
+        granularity: q.granularity,
+        filters: q.filters,
+      })
+      const current = rows.filter((r) => r.window_index === 0)
+      const before = rows.filter((r) => r.window_index === 1)
+      return {
+        timezone: tz,
+        granularity: q.granularity,
+        window,
+        compare: q.compare,
+        comparison,
+        buckets: bucketsOf(rows, 0, q.granularity),
+        comparison_buckets: comparison ? bucketsOf(rows, 1, q.granularity) : null,
+        series: q.series.map((spec, n) => ({
+          series: spec.id,
+          total: current[0]?.totals[n] ?? 0,
+          values: current.map((r) => r.values[n]),
+          comparison_total: comparison ? before[0]?.totals[n] ?? 0 : null,
+          comparison_values: comparison ? before.map((r) => r.values[n]) : null,
+        })),
+      }
+    })
+    if (wantsCsv(c, q.format)) {
+      return csvResponse(c, {
+        filename: `series-${body.window.from}-${body.window.to}.csv`,
+        header: [
+          'series',
+          'bucket',
+          'start',
+          'end',
+          'value',
+          'comparison_bucket',
+          'comparison_value',
+        ],
+        rows: seriesRows(body),
+      })
     }
+    return c.json(body, 200)
   })
-  if (wantsCsv(c, q.format)) {
-    return csvResponse(c, `series-${body.window.from}-${body.window.to}.csv`, [
-      'series',
-      'bucket',
-      'start',
-      'end',
-      'value',
-      'comparison_bucket',
-      'comparison_value',
-    ], seriesRows(body))
-  }
-  return c.json(body, 200)
-})
 
 type SeriesBody = {
   buckets: { label: string; start: string; end: string }[]

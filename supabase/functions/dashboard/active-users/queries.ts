@@ -1,0 +1,91 @@
+/**
+ * Active users' queries, over the event_actor_days rollup (one row per actor and
+ * organization day).
+ */
+import type { Tx } from '../../../../shared/db.ts'
+import { addDays, share } from '../report/mod.ts'
+
+/** DAU, WAU, MAU and stickiness of one organization day. */
+export type ActiveUsersDay = {
+  date: string
+  dau: number
+  wau: number
+  mau: number
+  stickiness: number | null
+}
+
+/**
+ * DAU, WAU and MAU of one day: each actor's last active day in the 30 days, by a hash
+ * aggregate (no sort), then three counts.
+ */
+export async function activeUsersOn(
+  tx: Tx,
+  { orgId, date }: { orgId: string; date: string },
+): Promise<ActiveUsersDay> {
+  const [row] = await tx<{ dau: number; wau: number; mau: number }[]>`
+    select count(*) filter (where last_day = ${date}::date)::int as dau,
+           count(*) filter (where last_day > ${addDays(date, -7)}::date)::int as wau,
+           count(*)::int as mau
+    from (
+      select max(day) as last_day
+      from public.event_actor_days
+      where org_id = ${orgId} and day between ${addDays(date, -29)}::date and ${date}::date
+      group by actor_id
+    ) as actors`
+  return { date, ...row, stickiness: share(row.dau, row.mau) }
+}
+
+/**
+ * DAU, WAU and MAU of every day from `from` to `to`, in one pass over the rollup.
+ *
+ * Each active (actor, day) keeps the actor counted for the next 1, 7 or 30 days, or until
+ * their next active day starts a new span. One actor's spans never overlap, so a running
+ * sum of span starts (+1) and ends (-1) counts distinct actors without a distinct per day.
+ */
+export async function activeUsersByDay(
+  tx: Tx,
+  { orgId, from, to }: { orgId: string; from: string; to: string },
+): Promise<ActiveUsersDay[]> {
+  const rows = await tx<{ date: string; dau: number; wau: number; mau: number }[]>`
+    with active as (
+      -- Ordered by actor then day: a sort for short spans, the (org_id, actor_id, day)
+      -- index for long ones, as the planner finds cheaper.
+      select day, lead(day) over (partition by actor_id order by day) - day as gap
+      from public.event_actor_days
+      where org_id = ${orgId} and day between ${addDays(from, -29)}::date and ${to}::date
+    ),
+    spans as (
+      select day, least(gap, 30) as gap, count(*)::int as actors from active group by 1, 2
+    ),
+    changes as (
+      select s.size, c.day, c.actors
+      from spans
+      cross join (values (1), (7), (30)) as s (size)
+      cross join lateral (
+        values (spans.day, spans.actors),
+               (spans.day + least(s.size, coalesce(spans.gap, s.size)), -spans.actors)
+      ) as c (day, actors)
+    ),
+    deltas as (
+      select day,
+             sum(actors) filter (where size = 1) as dau,
+             sum(actors) filter (where size = 7) as wau,
+             sum(actors) filter (where size = 30) as mau
+      from changes
+      group by day
+    ),
+    running as (
+      select g.day::date as day,
+             sum(coalesce(d.dau, 0)) over w as dau,
+             sum(coalesce(d.wau, 0)) over w as wau,
+             sum(coalesce(d.mau, 0)) over w as mau
+      from generate_series(${addDays(from, -29)}::date, ${to}::date, interval '1 day') as g (day)
+      left join deltas d on d.day = g.day::date
+      window w as (order by g.day)
+    )
+    select to_char(day, 'YYYY-MM-DD') as date, dau::int, wau::int, mau::int
+    from running
+    where day >= ${from}::date
+    order by day`
+  return rows.map((r) => ({ ...r, stickiness: share(r.dau, r.mau) }))
+}

@@ -1,0 +1,118 @@
+/**
+ * The breakdown's query: one series over the window grouped by a field, sorted, one page of
+ * groups, with the number of groups and the grand total.
+ */
+import type { Tx } from '../../../../shared/db.ts'
+import {
+  addDays,
+  type Field,
+  fieldColumn,
+  type Filter,
+  filterSql,
+  inTimezone,
+  needsRawEvents,
+  type ReportScope,
+  type SeriesSpec,
+} from '../report/mod.ts'
+
+export const SORTS = ['value_desc', 'value_asc', 'key_asc', 'key_desc'] as const
+export type Sort = typeof SORTS[number]
+
+/** One group of the page, with the page's totals repeated on every row. */
+export type BreakdownRow = {
+  total_groups: number
+  total: number
+  key: string | null
+  value: number | null
+  share: number | null
+}
+
+/** What breakdownRows groups, and which page of the groups it returns. */
+export type BreakdownOptions = {
+  spec: SeriesSpec
+  by: Field
+  scope: ReportScope
+  filters?: Filter[]
+  sort: Sort
+  offset: number
+  limit: number
+}
+
+function orderBy(tx: Tx, sort: Sort) {
+  switch (sort) {
+    case 'value_desc':
+      return tx`value desc, key asc nulls last`
+    case 'value_asc':
+      return tx`value asc, key asc nulls last`
+    case 'key_asc':
+      return tx`key asc nulls last`
+    case 'key_desc':
+      return tx`key desc nulls last`
+  }
+}
+
+/** The grouped rows of the series: `(key, value)`, before sorting and paging. */
+function groupsSql(
+  tx: Tx,
+  { spec, by, filters, scope }: {
+    spec: SeriesSpec
+    by: Field
+    filters: Filter[]
+    scope: ReportScope
+  },
+) {
+  const { org, tz, window } = scope
+  if (spec.kind === 'metric') {
+    return tx`
+      select ${fieldColumn(tx, 'metrics', by)} as key, sum(m.value) as value
+      from public.metrics m
+      where m.org_id = ${org} and m.metric_name = ${spec.name}
+        and m.metric_date >= ${window.from}::date and m.metric_date <= ${window.to}::date
+        ${filterSql(tx, 'metrics', filters)}
+      group by 1`
+  }
+  const start = tx`(${window.from}::date::timestamp at time zone ${tz}::text)`
+  const stop = tx`(${addDays(window.to, 1)}::date::timestamp at time zone ${tz}::text)`
+  if (by.kind === 'property' || needsRawEvents(filters)) {
+    const name = spec.kind === 'event' ? tx`and e.name = ${spec.name}` : tx``
+    return tx`
+      select ${fieldColumn(tx, 'events', by)} as key, count(*)::numeric as value
+      from public.events e
+      where e.org_id = ${org} ${name} and e.occurred_at >= ${start} and e.occurred_at < ${stop}
+        ${filterSql(tx, 'events', filters)}
+      group by 1`
+  }
+  const name = spec.kind === 'event' ? tx`and ec.name = ${spec.name}` : tx``
+  return tx`
+    select ec.name as key, sum(ec.events) as value
+    from public.event_counts ec
+    where ec.org_id = ${org} ${name} and ec.bucket >= ${start} and ec.bucket < ${stop}
+      ${filterSql(tx, 'event_counts', filters)}
+    group by 1`
+}
+
+/**
+ * One page of groups with the number of groups and the grand total on every row (one row
+ * with a null key when the page is empty).
+ *
+ * @example
+ * const rows = await breakdownRows(tx, { spec, by, scope, sort: 'value_desc', offset: 0, limit: 10 })
+ */
+export function breakdownRows(
+  tx: Tx,
+  { spec, by, scope, filters = [], sort, offset, limit }: BreakdownOptions,
+): Promise<BreakdownRow[]> {
+  return inTimezone(scope.tz, () =>
+    tx<BreakdownRow[]>`
+      with grouped as (${groupsSql(tx, { spec, by, filters, scope })}),
+      ranked as (
+        select key, value, row_number() over (order by ${orderBy(tx, sort)}) as position
+        from grouped
+      ),
+      overall as (select count(*)::int as group_count, coalesce(sum(value), 0) as total from grouped)
+      select overall.group_count as total_groups, overall.total::float8 as total, r.key,
+             r.value::float8 as value, (r.value / nullif(overall.total, 0))::float8 as share
+      from overall
+      left join ranked r on r.position > ${offset} and r.position <= ${offset + limit}
+      order by r.position`)
+}

@@ -1,0 +1,86 @@
+/**
+ * Feature usage's queries: a page of event names by count from the event_counts rollup,
+ * then distinct actors for those names from raw events, under a time budget.
+ */
+import type { Tx } from '../../../../shared/db.ts'
+import type { DateWindow } from '../report/mod.ts'
+
+/** The organization, window and timezone of its days that both queries read. */
+export type FeatureUsageScope = { orgId: string; window: DateWindow; timezone: string }
+
+/** One page of event names, most frequent first, and how many names there are. */
+export type NamesPage = { total_groups: number; names: { name: string; events: number }[] }
+
+// The instants where the window's first day starts and the day after its last starts.
+function bounds(tx: Tx, { window, timezone }: FeatureUsageScope) {
+  return {
+    start: tx`(${window.from}::date::timestamp at time zone ${timezone})`,
+    stop: tx`((${window.to}::date + 1)::timestamp at time zone ${timezone})`,
+  }
+}
+
+/** One page of event names by count over the window, and how many names there are. */
+export async function eventNamesByCount(
+  tx: Tx,
+  opts: FeatureUsageScope & { limit: number; offset: number },
+): Promise<NamesPage> {
+  const { orgId } = opts
+  const { start, stop } = bounds(tx, opts)
+  const [row] = await tx<NamesPage[]>`
+    with totals as (
+      select name, sum(events) as events
+      from public.event_counts
+      where org_id = ${orgId} and bucket >= ${start} and bucket < ${stop}
+      group by name
+    )
+    select (select count(*) from totals)::int as total_groups,
+           coalesce((
+             select json_agg(p order by p.events desc, p.name)
+             from (
+               select name, events from totals
+               order by events desc, name
+               limit ${opts.limit} offset ${opts.offset}
+             ) as p
+           ), '[]'::json) as names`
+  return row
+}
+
+/** How long counting distinct actors may take before the page goes without them. */
+export const ACTOR_COUNT_BUDGET_MS = 3000
+
+/**
+ * Distinct actors per name over the window, for the given names only; null when that
+ * takes longer than the budget. Runs last in the transaction: its statement timeout,
+ * set in a savepoint, stays for whatever would follow.
+ */
+export async function actorsByName(
+  tx: Tx,
+  opts: FeatureUsageScope & { names: string[]; budgetMs?: number },
+): Promise<Map<string, number> | null> {
+  if (opts.names.length === 0) return new Map()
+  const { orgId } = opts
+  const { start, stop } = bounds(tx, opts)
+  try {
+    const rows = await tx.savepoint(async (sp) => {
+      await sp`select set_config('statement_timeout', ${
+        String(opts.budgetMs ?? ACTOR_COUNT_BUDGET_MS)
+      }, true)`
+      // Distinct pairs first: a hash aggregate, cheaper than count(distinct)'s sort.
+      return await sp<{ name: string; actors: number }[]>`
+        select name, count(*)::int as actors
+        from (
+          select distinct name, actor_id
+          from public.events
+          where org_id = ${orgId} and name = any(${opts.names}::text[])
+            and occurred_at >= ${start} and occurred_at < ${stop}
+            and actor_id is not null
+        ) as pairs
+        group by name`
+    })
+    return new Map(rows.map((r) => [r.name, r.actors]))
+  } catch (err) {
+    // 57014: canceled by statement_timeout.
+    if ((err as { code?: string }).code === '57014') return null
+    throw err
+  }
+}

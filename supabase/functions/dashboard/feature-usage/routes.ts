@@ -1,0 +1,76 @@
+/**
+ * Feature usage: per event name, how often it happened and how many distinct actors did it.
+ *
+ * Counts come from the event_counts rollup (15-minute buckets, exact for any timezone's
+ * days). Distinct actors cannot come from a rollup: event_actor_days has no event name
+ * and is keyed by the organization's days, not the timezone asked for. So they are counted
+ * from raw events, but only for the names on the requested page (at most 100), each read
+ * through the (org_id, name, occurred_at) index over the range, never a scan of the
+ * organization's events. That still grows with the page's events in range (figures in
+ * docs/performance/dashboard.md), so the count has a time budget: past it, `actors` is
+ * null and the event counts still come back.
+ */
+import { OpenAPIHono, z } from '@hono/zod-openapi'
+import { asUser } from '../../../../shared/db.ts'
+import { json, userRoute } from '../../../../shared/http/openapi.ts'
+import { validationFailed } from '../../../../shared/http/validation.ts'
+import { activeOrg } from '../../../../shared/tenant.ts'
+import { queryInt, rangeQuerySchema, resolveWindow, withRangeRules } from '../report/mod.ts'
+import { actorsByName, eventNamesByCount } from './queries.ts'
+
+const query = withRangeRules(rangeQuerySchema.extend({
+  limit: queryInt(1, 100).default(20).openapi({ description: 'Names per page (1-100)' }),
+  offset: queryInt(0, 100_000).default(0).openapi({ description: 'Names to skip' }),
+}))
+
+const Feature = z.object({
+  name: z.string(),
+  events: z.number().int(),
+  actors: z.number().int().nullable().openapi({
+    description: 'Distinct actors with this event; null when there were too many events ' +
+      'in the range to count them in time (narrow the range)',
+  }),
+}).openapi('FeatureUsageRow')
+
+const FeatureUsage = z.object({
+  from: z.string(),
+  to: z.string(),
+  timezone: z.string(),
+  total_groups: z.number().int().openapi({ description: 'Event names with events in range' }),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  features: z.array(Feature).openapi({ description: 'Most frequent first, then by name' }),
+}).openapi('FeatureUsage')
+
+const featureUsageRoute = userRoute({
+  method: 'get',
+  path: '/feature-usage',
+  summary: 'Events and distinct actors per event name',
+  request: { query },
+  responses: { 200: json(FeatureUsage, 'Feature usage, one page of event names') },
+})
+
+export const featureUsageRoutes = new OpenAPIHono({ defaultHook: validationFailed })
+  .openapi(featureUsageRoute, async (c) => {
+    const q = c.req.valid('query')
+    const body = await asUser(c.get('user').claims, async (tx) => {
+      const org = await activeOrg(tx)
+      const timezone = q.timezone ?? org.timezone
+      const scope = { orgId: org.id, window: resolveWindow(q, timezone), timezone }
+      const page = await eventNamesByCount(tx, { ...scope, limit: q.limit, offset: q.offset })
+      const actors = await actorsByName(tx, { ...scope, names: page.names.map((n) => n.name) })
+      return {
+        from: scope.window.from,
+        to: scope.window.to,
+        timezone,
+        total_groups: page.total_groups,
+        limit: q.limit,
+        offset: q.offset,
+        features: page.names.map((n) => ({
+          ...n,
+          actors: actors === null ? null : actors.get(n.name) ?? 0,
+        })),
+      }
+    })
+    return c.json(body, 200)
+  })

@@ -1,0 +1,154 @@
+/**
+ * The one query behind tiles and series: every series summed into every bucket of one or
+ * two windows, zero-filled. Each series reads only its window's rows through an index
+ * range scan, and `width_bucket` over the bucket boundaries assigns rows to buckets, so
+ * the cost grows with the rows read, not with rows × buckets.
+ *
+ * Metrics sum `value` over sources and dimensions; events come from the 15-minute
+ * rollup `event_counts` (exact for any timezone) unless a filter needs event properties.
+ */
+import type { Tx } from '../../../../shared/db.ts'
+import { type BucketPlan, bucketsSql, type WindowIndex } from './buckets.ts'
+import { type Filter, filterSql, needsRawEvents } from './filters.ts'
+import type { SeriesSpec } from './measures.ts'
+
+/** One bucket with the value of each requested series, in request order. */
+export type BucketTotals = {
+  /** 0 the current window, 1 the comparison window. */
+  window_index: WindowIndex
+  /** 1-based position within its window. */
+  bucket_index: number
+  /** The bucket's first local day (YYYY-MM-DD); null for hour buckets. */
+  first_day: string | null
+  starts_at: Date
+  /** Exclusive. */
+  ends_at: Date
+  /** The timezone's UTC offset at `starts_at`, for labels. */
+  utc_offset_seconds: number
+  values: number[]
+  /**
+   * Each series' total over the bucket's whole window (summed exactly, in numeric). Metric
+   * values are at most ±1e15 (metrics_value_bounded), so no sum comes near float8's limit.
+   */
+  totals: number[]
+}
+
+type Scope = { org: string; tz: string; filters: Filter[] }
+
+/** The per-window aggregates of `buckets` that `bucketValues` reads its bounds from. */
+type WindowBound =
+  | 'starts_at'
+  | 'ends_at'
+  | 'first_day'
+  | 'day_after'
+  | 'instant_bounds'
+  | 'day_bounds'
+
+/**
+ * Rows `(window_index, bucket_index, value)` of one series in one window: its total per
+ * bucket, for buckets with rows. The window's bounds come from `window_bounds` as scalar
+ * subqueries (evaluated once, before the scan), so they become index conditions: a join
+ * to `window_bounds` would be planned blind and may scan the series' whole history.
+ */
+function bucketValues(
+  tx: Tx,
+  spec: SeriesSpec,
+  windowIndex: WindowIndex,
+  { org, filters }: Scope,
+) {
+  const bound = (column: WindowBound) =>
+    tx`(select ${tx(column)} from window_bounds
+      where window_bounds.window_index = ${windowIndex}::int)`
+  if (spec.kind === 'metric') {
+    return tx`
+      select ${windowIndex}::int as window_index,
+             width_bucket(m.metric_date, ${bound('day_bounds')}) as bucket_index,
+             sum(m.value) as value
+      from public.metrics m
+      where m.org_id = ${org} and m.metric_name = ${spec.name}
+        and m.metric_date >= ${bound('first_day')} and m.metric_date < ${bound('day_after')}
+        ${filterSql(tx, 'metrics', filters)}
+      group by 2`
+  }
+  if (needsRawEvents(filters)) {
+    const name = spec.kind === 'event' ? tx`and e.name = ${spec.name}` : tx``
+    return tx`
+      select ${windowIndex}::int as window_index,
+             width_bucket(e.occurred_at, ${bound('instant_bounds')}) as bucket_index,
+             count(*) as value
+      from public.events e
+      where e.org_id = ${org} ${name}
+        and e.occurred_at >= ${bound('starts_at')} and e.occurred_at < ${bound('ends_at')}
+        ${filterSql(tx, 'events', filters)}
+      group by 2`
+  }
+  const name = spec.kind === 'event' ? tx`and ec.name = ${spec.name}` : tx``
+  return tx`
+    select ${windowIndex}::int as window_index,
+           width_bucket(ec.bucket, ${bound('instant_bounds')}) as bucket_index,
+           sum(ec.events) as value
+    from public.event_counts ec
+    where ec.org_id = ${org} ${name}
+      and ec.bucket >= ${bound('starts_at')} and ec.bucket < ${bound('ends_at')}
+      ${filterSql(tx, 'event_counts', filters)}
+    group by 2`
+}
+
+/** The windows (0 = current, 1 = comparison) a plan has buckets in. */
+function windowsOf(plan: BucketPlan): WindowIndex[] {
+  return plan.kind === 'hours'
+    ? plan.windows.map((_, w) => w as WindowIndex)
+    : [...new Set(plan.spans.map((s) => s.windowIndex))]
+}
+
+/**
+ * Sums each series into each bucket of `plan`, in one statement: `buckets` lists the
+ * buckets, `window_bounds` each window's outer bounds and bucket boundaries, and
+ * `series_<n>` the values of the n-th series, left-joined onto the buckets (so a bucket
+ * without rows is 0).
+ *
+ * @example
+ * const rows = await bucketTotals(tx, specs, { org, tz, filters, plan })
+ * rows[0].values[1] // the first bucket's value of the second series
+ */
+export async function bucketTotals(
+  tx: Tx,
+  specs: SeriesSpec[],
+  opts: Scope & { plan: BucketPlan },
+): Promise<BucketTotals[]> {
+  const names = specs.map((_, n) => tx(`series_${n}`))
+  const windows = windowsOf(opts.plan)
+  const ctes = specs.reduce((sql, spec, n) => {
+    const parts = windows.map((w) => bucketValues(tx, spec, w, opts))
+      .reduce((union, part) => tx`${union} union all ${part}`)
+    return tx`${sql}, ${names[n]} as (${parts})`
+  }, tx``)
+  const joins = specs.reduce(
+    (sql, _, n) =>
+      tx`${sql} left join ${names[n]} on ${names[n]}.window_index = buckets.window_index
+        and ${names[n]}.bucket_index = buckets.bucket_index`,
+    tx``,
+  )
+  const values = specs
+    .map((_, n) => tx`coalesce(${names[n]}.value, 0)::float8`)
+    .reduce((sql, v) => tx`${sql}, ${v}`)
+  const totals = specs
+    .map((_, n) =>
+      tx`(sum(coalesce(${names[n]}.value, 0)) over (partition by buckets.window_index))::float8`
+    )
+    .reduce((sql, v) => tx`${sql}, ${v}`)
+  return await tx<BucketTotals[]>`
+    with buckets as (${bucketsSql(tx, opts)}),
+    window_bounds as (
+      select window_index, min(starts_at) as starts_at, max(ends_at) as ends_at,
+             min(first_day) as first_day, max(day_after) as day_after,
+             array_agg(starts_at order by bucket_index) || max(ends_at) as instant_bounds,
+             array_agg(first_day order by bucket_index) || max(day_after) as day_bounds
+      from buckets group by window_index
+    )${ctes}
+    select buckets.window_index, buckets.bucket_index, buckets.first_day::text as first_day,
+           buckets.starts_at, buckets.ends_at, buckets.utc_offset_seconds,
+           array[${values}] as values, array[${totals}] as totals
+    from buckets ${joins}
+    order by buckets.window_index, buckets.bucket_index`
+}
