@@ -1,22 +1,34 @@
 /**
  * Members of an organization: the directory, role changes, removal and leaving.
- * The owner rules live in the database (LY403: only owners grant or remove the owner role,
- * LY409: the last owner stays), so every path to a membership obeys them.
  */
-import { z } from '@hono/zod-openapi'
-import { asUser, type Tx } from '../../../shared/db.ts'
-import type { createApp } from '../../../shared/http/app.ts'
-import { forbidden, notFound } from '../../../shared/http/errors.ts'
-import { json, jsonBody, userRoute } from '../../../shared/http/openapi.ts'
-import type { OrgRole } from '../../../shared/domain/roles.ts'
-import { requireMember } from './access.ts'
-import { iso, Member, MemberParams, OrgParams, Role } from './schemas.ts'
+import { OpenAPIHono, z } from '@hono/zod-openapi'
+import { asUser } from '../../../../shared/db.ts'
+import { OrgRoleSchema } from '../../../../shared/domain/roles.ts'
+import { notFound } from '../../../../shared/http/errors.ts'
+import { json, jsonBody, userRoute } from '../../../../shared/http/openapi.ts'
+import { validationFailed } from '../../../../shared/http/validation.ts'
+import { requireOrgRole } from '../organizations/queries.ts'
+import { OrgParams, Timestamp } from '../schemas.ts'
+import { changeMemberRole, listMembers, removeMember } from './queries.ts'
 
-const ChangeRole = z.strictObject({ role: Role }).openapi('ChangeRole')
+const MemberParams = OrgParams.extend({
+  userId: z.uuid().openapi({ param: { name: 'userId', in: 'path' }, description: 'User id' }),
+})
+
+const Member = z.object({
+  user_id: z.uuid(),
+  email: z.string().nullable(),
+  display_name: z.string().nullable(),
+  avatar_url: z.string().nullable(),
+  role: OrgRoleSchema,
+  joined_at: Timestamp,
+}).openapi('Member')
+
+const ChangeRole = z.strictObject({ role: OrgRoleSchema }).openapi('ChangeRole')
 
 const tags = ['Members']
 
-const listMembers = userRoute({
+const listRoute = userRoute({
   method: 'get',
   path: '/{id}/members',
   tags,
@@ -25,7 +37,7 @@ const listMembers = userRoute({
   responses: { 200: json(z.object({ members: z.array(Member) }), 'Members') },
 })
 
-const changeRole = userRoute({
+const changeRoleRoute = userRoute({
   method: 'patch',
   path: '/{id}/members/{userId}',
   tags,
@@ -34,7 +46,7 @@ const changeRole = userRoute({
   responses: { 200: json(Member, 'The member with the new role') },
 })
 
-const removeMember = userRoute({
+const removeRoute = userRoute({
   method: 'delete',
   path: '/{id}/members/{userId}',
   tags,
@@ -43,7 +55,7 @@ const removeMember = userRoute({
   responses: { 204: { description: 'Removed' } },
 })
 
-const leave = userRoute({
+const leaveRoute = userRoute({
   method: 'post',
   path: '/{id}/leave',
   tags,
@@ -52,77 +64,43 @@ const leave = userRoute({
   responses: { 204: { description: 'Left' } },
 })
 
-type MemberRow = {
-  user_id: string
-  email: string | null
-  display_name: string | null
-  avatar_url: string | null
-  role: OrgRole
-  joined_at: Date
-}
-
-// The directory function answers only to members of the organization.
-async function members(tx: Tx, orgId: string, userId?: string) {
-  const rows = await tx<MemberRow[]>`
-    select user_id, email, display_name, avatar_url, role::text as role, joined_at
-    from private.org_members(${orgId})
-    where ${userId ?? null}::uuid is null or user_id = ${userId ?? null}::uuid`
-  return rows.map((m) => ({ ...m, joined_at: iso(m.joined_at) }))
-}
-
-async function requireMembership(tx: Tx, orgId: string, userId: string) {
-  const [row] = await tx`
-    select 1 from public.memberships where org_id = ${orgId} and user_id = ${userId}`
-  if (!row) throw notFound('member')
-}
-
-/** Registers the member routes on the orgs app. */
-export function memberRoutes(app: ReturnType<typeof createApp>) {
-  app.openapi(listMembers, async (c) => {
+/** The member routes of the orgs app. */
+export const memberRoutes = new OpenAPIHono({ defaultHook: validationFailed })
+  .openapi(listRoute, async (c) => {
     const { id } = c.req.valid('param')
-    const list = await asUser(c.get('user').claims, async (tx) => {
-      await requireMember(tx, id)
-      return await members(tx, id)
+    const members = await asUser(c.get('user').claims, async (tx) => {
+      await requireOrgRole(tx, { orgId: id, min: 'viewer' })
+      return await listMembers(tx, { orgId: id })
     })
-    return c.json({ members: list }, 200)
+    return c.json({ members }, 200)
   })
-
-  app.openapi(changeRole, async (c) => {
+  .openapi(changeRoleRoute, async (c) => {
     const { id, userId } = c.req.valid('param')
     const { role } = c.req.valid('json')
     const member = await asUser(c.get('user').claims, async (tx) => {
-      await requireMember(tx, id, 'admin')
-      await requireMembership(tx, id, userId)
-      await tx`
-        update public.memberships set role = ${role}::public.org_role
-        where org_id = ${id} and user_id = ${userId}`
-      const [updated] = await members(tx, id, userId)
+      await requireOrgRole(tx, { orgId: id, min: 'admin' })
+      if (!await changeMemberRole(tx, { orgId: id, userId, role })) throw notFound('member')
+      const [updated] = await listMembers(tx, { orgId: id, userId })
       return updated
     })
     return c.json(member, 200)
   })
-
-  app.openapi(removeMember, async (c) => {
+  .openapi(removeRoute, async (c) => {
     const { id, userId } = c.req.valid('param')
     const me = c.get('user').id
     await asUser(c.get('user').claims, async (tx) => {
-      const role = await requireMember(tx, id)
-      if (userId !== me && role !== 'admin' && role !== 'owner') {
-        throw forbidden('only admins and owners can remove other members')
-      }
-      await requireMembership(tx, id, userId)
-      await tx`delete from public.memberships where org_id = ${id} and user_id = ${userId}`
+      // Anyone may remove themselves (leave); removing someone else takes an admin.
+      await requireOrgRole(tx, { orgId: id, min: userId === me ? 'viewer' : 'admin' })
+      if (!await removeMember(tx, { orgId: id, userId })) throw notFound('member')
     })
     return c.body(null, 204)
   })
-
-  app.openapi(leave, async (c) => {
+  .openapi(leaveRoute, async (c) => {
     const { id } = c.req.valid('param')
+    const me = c.get('user').id
     await asUser(c.get('user').claims, async (tx) => {
-      await requireMember(tx, id)
-      await tx`
-        delete from public.memberships where org_id = ${id} and user_id = (select auth.uid())`
+      await requireOrgRole(tx, { orgId: id, min: 'viewer' })
+      await removeMember(tx, { orgId: id, userId: me })
     })
     return c.body(null, 204)
   })
-}
