@@ -2,7 +2,8 @@
  * /account/me end to end: the profile with memberships, and its updates.
  */
 import assert from 'node:assert/strict'
-import { call, newUser, test, uniqueSlug } from '../_helpers/stack.ts'
+import { call, newUser, test } from '../_helpers/stack.ts'
+import { assertInvalid, createOrg } from '../orgs/_fixtures.ts'
 
 type Me = {
   id: string
@@ -12,17 +13,6 @@ type Me = {
   default_organization_id: string | null
   active_organization_id: string | null
   memberships: { org_id: string; name: string; slug: string; role: string }[]
-}
-
-async function createOrg(token: string, name: string) {
-  const res = await call('POST', '/orgs', { token, body: { name, slug: uniqueSlug() } })
-  assert.equal(res.status, 201, res.text)
-  return res.body as { id: string; name: string; slug: string }
-}
-
-function assertInvalid(res: { status: number; text: string }, field: string) {
-  assert.equal(res.status, 400, res.text)
-  assert.ok(res.text.includes(field), `${res.text} should name ${field}`)
 }
 
 test('GET /account/me: a new user has a profile and no organizations', async () => {
@@ -42,8 +32,8 @@ test('GET /account/me: a new user has a profile and no organizations', async () 
 
 test('GET /account/me lists memberships; the first organization becomes the default', async () => {
   const user = await newUser('joiner')
-  const first = await createOrg(user.token, 'B First')
-  const second = await createOrg(user.token, 'A Second')
+  const first = await createOrg(user, { name: 'B First' })
+  const second = await createOrg(user, { name: 'A Second' })
   const res = await call<Me>('GET', '/account/me', { token: user.token })
   assert.equal(res.status, 200, res.text)
   assert.equal(res.body.default_organization_id, first.id)
@@ -56,8 +46,8 @@ test('GET /account/me lists memberships; the first organization becomes the defa
 
 test('PATCH /account/me updates the name, avatar and default organization', async () => {
   const user = await newUser('patcher')
-  const first = await createOrg(user.token, 'First')
-  const second = await createOrg(user.token, 'Second')
+  const first = await createOrg(user, { name: 'First' })
+  const second = await createOrg(user, { name: 'Second' })
   const res = await call<Me>('PATCH', '/account/me', {
     token: user.token,
     body: {
@@ -93,8 +83,8 @@ test('PATCH /account/me updates the name, avatar and default organization', asyn
 
 test("PATCH /account/me refuses another's organization as default with a plain 404", async () => {
   const [user, other] = await Promise.all([newUser('me'), newUser('other')])
-  await createOrg(user.token, 'Mine')
-  const theirs = await createOrg(other.token, 'Their Secret Org')
+  await createOrg(user, { name: 'Mine' })
+  const theirs = await createOrg(other, { name: 'Their Secret Org' })
   const res = await call('PATCH', '/account/me', {
     token: user.token,
     body: { default_organization_id: theirs.id },
@@ -112,7 +102,7 @@ test("PATCH /account/me refuses another's organization as default with a plain 4
 
 test('a default organization the user has left is reported as none', async () => {
   const [owner, member] = await Promise.all([newUser('owner'), newUser('member')])
-  const org = await createOrg(owner.token, 'Left Behind')
+  const org = await createOrg(owner, { name: 'Left Behind' })
   const invite = await call('POST', `/orgs/${org.id}/invitations`, {
     token: owner.token,
     body: { email: member.email },
@@ -132,8 +122,8 @@ test('a default organization the user has left is reported as none', async () =>
 
 test('without a default, data requests act on the oldest membership', async () => {
   const user = await newUser('fallback')
-  const oldest = await createOrg(user.token, 'Oldest')
-  const chosen = await createOrg(user.token, 'Chosen')
+  const oldest = await createOrg(user, { name: 'Oldest' })
+  const chosen = await createOrg(user, { name: 'Chosen' })
   const patched = await call<Me>('PATCH', '/account/me', {
     token: user.token,
     body: { default_organization_id: chosen.id },

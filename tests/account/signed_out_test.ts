@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { adminSql, call, mintToken, newUser, stack, test, uniqueSlug } from '../_helpers/stack.ts'
+import { createOrg } from '../orgs/_fixtures.ts'
 
 /** One data request per function, each of which answers 2xx for a signed-in owner. */
 const dataRequests: [string, string, unknown?][] = [
@@ -21,11 +22,7 @@ const dataRequests: [string, string, unknown?][] = [
 
 async function ownerWithOrg(label: string) {
   const user = await newUser(label)
-  const org = await call('POST', '/orgs', {
-    token: user.token,
-    body: { name: label, slug: uniqueSlug(label) },
-  })
-  assert.equal(org.status, 201, org.text)
+  await createOrg(user, { name: label, slug: uniqueSlug(label) })
   return user
 }
 

@@ -1,6 +1,7 @@
 /**
- * Arrangements shared by the orgs tests: an organization made through the API, and
- * members of a given role put in place directly (what accepting an invitation does).
+ * Arrangements shared by the orgs and account tests: an organization made through the API
+ * with its owner, members of a given role put in place directly (what accepting an
+ * invitation does), and the 400 and 404 answers they check.
  */
 import assert from 'node:assert/strict'
 import { adminSql, call, type Reply, type TestUser, uniqueSlug } from '../_helpers/stack.ts'

@@ -1,14 +1,16 @@
 /**
- * account: the signed-in user's own profile and memberships.
+ * account: the signed-in user's own profile and memberships, and their session.
  */
 import { createApp } from '../../../shared/http/app.ts'
-import { meRoutes } from './me.ts'
-import { sessionRoutes } from './session.ts'
+import { meRoutes } from './me/routes.ts'
+import { sessionRoutes } from './session/routes.ts'
 
 export const app = createApp('account', {
   title: 'Account',
   description: "The caller's profile, memberships and default organization, and their session.",
 })
+  .route('/', meRoutes)
+  .route('/', sessionRoutes)
 
-meRoutes(app)
-sessionRoutes(app)
+/** The account API's routes and types, for a typed client (`hc<AppType>` from hono/client). */
+export type AppType = typeof app

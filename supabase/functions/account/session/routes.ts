@@ -3,9 +3,9 @@
  * answered from the verified token alone (no database), so a client can check its session
  * cheaply before it decides to refresh.
  */
-import { z } from '@hono/zod-openapi'
-import type { createApp } from '../../../shared/http/app.ts'
-import { json, userRoute } from '../../../shared/http/openapi.ts'
+import { OpenAPIHono, z } from '@hono/zod-openapi'
+import { json, userRoute } from '../../../../shared/http/openapi.ts'
+import { validationFailed } from '../../../../shared/http/validation.ts'
 
 const Session = z.object({
   user_id: z.uuid(),
@@ -25,9 +25,9 @@ const readSession = userRoute({
   responses: { 200: json(Session, 'The session') },
 })
 
-/** Registers /session on the account app. */
-export function sessionRoutes(app: ReturnType<typeof createApp>) {
-  app.openapi(readSession, (c) => {
+/** The session route of the account app. */
+export const sessionRoutes = new OpenAPIHono({ defaultHook: validationFailed })
+  .openapi(readSession, (c) => {
     const { id, email, claims } = c.get('user')
     const exp = claims.exp ?? 0
     return c.json({
@@ -39,4 +39,3 @@ export function sessionRoutes(app: ReturnType<typeof createApp>) {
       expires_in: Math.max(0, exp - Math.floor(Date.now() / 1000)),
     }, 200)
   })
-}
