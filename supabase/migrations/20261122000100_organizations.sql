@@ -29,7 +29,8 @@ create type public.org_role as enum ('viewer', 'member', 'admin', 'owner');
 -- ===========================================================================
 -- Timezone names are checked against the server's tz database, the same one that
 -- the dashboard's `at time zone` uses, so a stored zone can always be queried.
--- shared/domain/timezone.ts applies the same rule before a request reaches the database.
+-- The API checks names first against the runtime's copy of the same IANA database
+-- (shared/domain/timezone.ts); this check has the last word.
 create function private.is_valid_timezone(tz text) returns boolean
 language sql stable
 set search_path = ''
