@@ -180,6 +180,31 @@ migrate() {
   grep -E '^Applying migration' "$STATE/db-push.log" | while read -r line; do log "$line"; done || true
 }
 
+# Stops when the database has applied migrations that supabase/migrations no longer has
+# (they were rewritten, as when they were folded into one per domain): `db push` would
+# refuse such a history, and migrating cannot carry the data forward. Dropping it is the
+# user's call, through ./scripts/reset; nothing here deletes anything. Asked as
+# supabase_admin, since a new cluster has no `postgres` role until bootstrap.sql runs.
+check_migration_history() {
+  local known applied stale=() version
+  known="$(psql_admin -At -c "select to_regclass('supabase_migrations.schema_migrations') is not null")"
+  [ "$known" = t ] || return 0
+  applied="$(psql_admin -At -c 'select version from supabase_migrations.schema_migrations order by 1')"
+  for version in $applied; do
+    compgen -G "$ROOT/supabase/migrations/${version}_*.sql" >/dev/null || stale+=("$version")
+  done
+  [ ${#stale[@]} -eq 0 ] && return 0
+  local reset="./scripts/reset"
+  if [ "$INSTANCE" != dev ] || [ "$DB_PORT" != 54322 ] || [ "$API_PORT" != 54321 ]; then
+    reset="LYTICS_INSTANCE=$INSTANCE DB_PORT=$DB_PORT API_PORT=$API_PORT $reset"
+  fi
+  log "error: this database applied migrations that supabase/migrations no longer has: ${stale[*]}"
+  log "The migrations were rewritten since, so this database cannot be migrated forward."
+  log "Run $reset to drop its data and start afresh with the seed. Nothing was changed;"
+  log "Postgres is left running on port $DB_PORT in case you want to copy anything out first."
+  exit 1
+}
+
 # The seed goes through the CLI too (`db push --include-seed`, as postgres), which loads it
 # once and records it in supabase_migrations.seed_files.
 seed() {

@@ -1,19 +1,27 @@
--- Organizations are the tenants of Lytics. Every row of analytics data belongs to one,
--- and every policy in later migrations asks the helpers defined here.
+-- Organizations: the tenants of Lytics. Who belongs to which organization and in which role,
+-- invitations, profiles, and the checks that every policy, here and in
+-- 20261122000200_analytics.sql, and every route that needs a role asks.
+--
+-- Migrations are append-only: once this file is on main it is never edited, reordered or
+-- renumbered, because databases that applied it would not apply it again. Change the schema
+-- with a new migration (`supabase migration new <name>`).
 
 -- ===========================================================================
 -- private schema: authorization helpers the API never exposes
 -- ===========================================================================
+-- The API exposes public; what policies and definer functions need, but no client may call
+-- or read directly, lives here.
 create schema if not exists private;
 grant usage on schema private to authenticated, service_role;
 
 -- The platform's default privileges differ (self-hosted Supabase and the CLI grant anon,
 -- authenticated and service_role everything that postgres creates in public; hosted projects
 -- no longer do, but may keep TRUNCATE, REFERENCES and TRIGGER). So every object below
--- revokes everything from the API roles right where it is created, then the grants further
--- down give back exactly what each role needs. Functions also lose PUBLIC's default EXECUTE.
+-- revokes everything from the API roles right where it is created, then grants give back
+-- exactly what each role needs. Functions also lose PUBLIC's default EXECUTE.
 
 -- Ordered weakest to strongest so `role >= 'admin'` reads as "admin or better".
+-- shared/domain/roles.ts lists the same roles in the same order.
 create type public.org_role as enum ('viewer', 'member', 'admin', 'owner');
 
 -- ===========================================================================
@@ -21,13 +29,20 @@ create type public.org_role as enum ('viewer', 'member', 'admin', 'owner');
 -- ===========================================================================
 -- Timezone names are checked against the server's tz database, the same one that
 -- the dashboard's `at time zone` uses, so a stored zone can always be queried.
+-- The API checks names first against the runtime's copy of the same IANA database
+-- (shared/domain/timezone.ts); this check has the last word.
 create function private.is_valid_timezone(tz text) returns boolean
 language sql stable
 set search_path = ''
 as $$
   select exists (select 1 from pg_catalog.pg_timezone_names where name = tz)
 $$;
+revoke all on function private.is_valid_timezone(text)
+  from public, anon, authenticated, service_role;
+grant execute on function private.is_valid_timezone(text) to authenticated, service_role;
 
+-- The tenant. The slug is URL-safe; the timezone decides the organization's calendar days
+-- in dashboards and actor rollups.
 create table public.organizations (
   id uuid primary key default gen_random_uuid(),
   name text not null check (char_length(btrim(name)) between 1 and 100),
@@ -43,8 +58,9 @@ revoke all on public.organizations from anon, authenticated, service_role;
 create index organizations_created_by_idx on public.organizations (created_by);
 
 -- ===========================================================================
--- memberships
+-- memberships, and the role checks every policy asks
 -- ===========================================================================
+-- Who belongs to an organization, and in which role.
 create table public.memberships (
   org_id uuid not null references public.organizations (id) on delete cascade,
   user_id uuid not null references auth.users (id) on delete cascade,
@@ -67,6 +83,8 @@ as $$
   select m.role from public.memberships m
   where m.org_id = target_org and m.user_id = (select auth.uid())
 $$;
+revoke all on function private.org_role(uuid) from public, anon, authenticated, service_role;
+grant execute on function private.org_role(uuid) to authenticated, service_role;
 
 -- True when the caller holds at least `min_role` in the organization.
 create function private.has_org_role(target_org uuid, min_role public.org_role)
@@ -76,6 +94,9 @@ set search_path = ''
 as $$
   select coalesce(private.org_role(target_org) >= min_role, false)
 $$;
+revoke all on function private.has_org_role(uuid, public.org_role)
+  from public, anon, authenticated, service_role;
+grant execute on function private.has_org_role(uuid, public.org_role) to authenticated, service_role;
 
 -- Organizations the caller belongs to; lets policies on big tables use `= any(...)`
 -- with one evaluation per statement instead of one per row.
@@ -86,19 +107,41 @@ as $$
   select coalesce(array_agg(m.org_id), '{}') from public.memberships m
   where m.user_id = (select auth.uid())
 $$;
-
-revoke all on function private.is_valid_timezone(text), private.org_role(uuid),
-  private.has_org_role(uuid, public.org_role), private.my_org_ids()
-  from public, anon, authenticated, service_role;
-grant execute on function private.is_valid_timezone(text) to authenticated, service_role;
-grant execute on function private.org_role(uuid) to authenticated, service_role;
-grant execute on function private.has_org_role(uuid, public.org_role) to authenticated, service_role;
+revoke all on function private.my_org_ids() from public, anon, authenticated, service_role;
 grant execute on function private.my_org_ids() to authenticated, service_role;
+
+-- One rule for 403 and 404. Authorization is decided in SQL, never re-ranked in TypeScript:
+-- RLS hides what a caller may not see (an empty result, which the API answers 404), and a
+-- route that needs a role asks this function, which raises LY404 for a non-member (saying
+-- nothing about whether the organization exists) and LY403 for a member whose role is too
+-- weak. shared/http/errors.ts turns LYnnn into the status nnn.
+create function private.require_org_role(target_org uuid, min_role public.org_role)
+returns public.org_role
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  held public.org_role := private.org_role(target_org);
+begin
+  if held is null then
+    raise exception 'organization not found' using errcode = 'LY404';
+  end if;
+  if held < min_role then
+    raise exception 'this needs the % role or higher', min_role using errcode = 'LY403';
+  end if;
+  return held;
+end
+$$;
+revoke all on function private.require_org_role(uuid, public.org_role)
+  from public, anon, authenticated, service_role;
+grant execute on function private.require_org_role(uuid, public.org_role) to authenticated;
 
 -- ===========================================================================
 -- invitations
 -- ===========================================================================
--- Only a SHA-256 of the token is stored; the token itself is shown once to the inviter.
+-- An admin invites an e-mail address into a role; the invitee accepts with the token
+-- (private.accept_invitation below). Only a SHA-256 of the token is stored; the token
+-- itself is shown once to the inviter.
 create table public.invitations (
   id uuid primary key default gen_random_uuid(),
   org_id uuid not null references public.organizations (id) on delete cascade,
@@ -125,6 +168,8 @@ create index invitations_accepted_by_idx on public.invitations (accepted_by);
 -- ===========================================================================
 -- profiles: one per auth user, created by the sign-up trigger
 -- ===========================================================================
+-- What a user shows others (name, avatar) and their default organization, which is the
+-- tenant of their data requests (private.active_org_id).
 create table public.profiles (
   id uuid primary key references auth.users (id) on delete cascade,
   display_name text check (char_length(display_name) <= 100),
@@ -153,8 +198,41 @@ revoke all on function private.shares_org_with(uuid)
 grant execute on function private.shares_org_with(uuid) to authenticated, service_role;
 
 -- ===========================================================================
+-- The member directory
+-- ===========================================================================
+-- Who belongs to an organization, with their e-mail address. auth.users is not readable
+-- under RLS, so a definer function reads it, and only for a caller who is a member of that
+-- organization (co-members already see names and roles).
+create function private.org_members(target_org uuid)
+returns table (
+  user_id uuid,
+  email text,
+  display_name text,
+  avatar_url text,
+  role public.org_role,
+  joined_at timestamptz
+)
+language sql stable security definer
+set search_path = ''
+as $$
+  select m.user_id, u.email::text, p.display_name, p.avatar_url, m.role, m.created_at
+  from public.memberships m
+  join auth.users u on u.id = m.user_id
+  left join public.profiles p on p.id = m.user_id
+  where m.org_id = target_org
+    and exists (
+      select 1 from public.memberships me
+      where me.org_id = target_org and me.user_id = (select auth.uid())
+    )
+  order by m.role desc, m.created_at, m.user_id
+$$;
+revoke all on function private.org_members(uuid) from public, anon, authenticated, service_role;
+grant execute on function private.org_members(uuid) to authenticated, service_role;
+
+-- ===========================================================================
 -- Triggers
 -- ===========================================================================
+-- Keeps updated_at true without every writer having to remember it.
 create function private.touch_updated_at() returns trigger
 language plpgsql
 set search_path = ''
@@ -164,6 +242,8 @@ begin
   return new;
 end
 $$;
+-- Trigger functions are only ever run by their triggers, which need no EXECUTE grant.
+revoke all on function private.touch_updated_at() from public, anon, authenticated, service_role;
 
 create trigger organizations_touch before update on public.organizations
   for each row execute function private.touch_updated_at();
@@ -171,9 +251,6 @@ create trigger memberships_touch before update on public.memberships
   for each row execute function private.touch_updated_at();
 create trigger profiles_touch before update on public.profiles
   for each row execute function private.touch_updated_at();
-
--- Trigger functions are only ever run by their triggers, which need no EXECUTE grant.
-revoke all on function private.touch_updated_at() from public, anon, authenticated, service_role;
 
 -- Sign-up creates the profile, named from what the user typed at sign-up if anything.
 create function private.handle_new_user() returns trigger
@@ -190,10 +267,10 @@ begin
   return new;
 end
 $$;
+revoke all on function private.handle_new_user() from public, anon, authenticated, service_role;
 
 create trigger on_auth_user_created after insert on auth.users
   for each row execute function private.handle_new_user();
-revoke all on function private.handle_new_user() from public, anon, authenticated, service_role;
 
 -- The creator of an organization becomes its first owner, in the same statement, so
 -- an organization never exists without one. It also becomes their default if they had none.
@@ -211,11 +288,11 @@ begin
   return new;
 end
 $$;
+revoke all on function private.handle_new_organization()
+  from public, anon, authenticated, service_role;
 
 create trigger on_organization_created after insert on public.organizations
   for each row execute function private.handle_new_organization();
-revoke all on function private.handle_new_organization()
-  from public, anon, authenticated, service_role;
 
 -- Only owners may hand out or take away the owner role. Service work (no auth.uid())
 -- is trusted. SQLSTATE LY403 is mapped to HTTP 403 by the API.
@@ -245,10 +322,10 @@ begin
   return coalesce(new, old);
 end
 $$;
+revoke all on function private.guard_owner_role() from public, anon, authenticated, service_role;
 
 create trigger memberships_guard_owner before update or delete on public.memberships
   for each row execute function private.guard_owner_role();
-revoke all on function private.guard_owner_role() from public, anon, authenticated, service_role;
 
 -- An organization always keeps at least one owner; deleting the organization itself
 -- (which cascades to its memberships) is the only way to have none.
@@ -268,18 +345,18 @@ begin
   return null;
 end
 $$;
+revoke all on function private.ensure_an_owner_remains()
+  from public, anon, authenticated, service_role;
 
 create trigger memberships_keep_an_owner after update or delete on public.memberships
   for each row execute function private.ensure_an_owner_remains();
-revoke all on function private.ensure_an_owner_remains()
-  from public, anon, authenticated, service_role;
 
 -- ===========================================================================
 -- Deleting a user (Supabase's dashboard, or DELETE /auth/v1/admin/users/{id})
 -- ===========================================================================
 -- Their memberships go with them (on delete cascade), but an organization whose only owner
--- they were would be left without one, which ensure_an_owner_remains refuses: the deletion
--- failed whole. Instead, before the user row goes:
+-- they were would be left without one, which ensure_an_owner_remains refuses, failing the
+-- whole deletion. Instead, before the user row goes:
 --   * an organization with nobody else in it is deleted, with all its data;
 --   * otherwise the strongest, then longest-standing, remaining member becomes its owner:
 --     an admin if there is one, else a member, else a viewer. A viewer is still someone
@@ -327,9 +404,10 @@ create trigger on_auth_user_deleted before delete on auth.users
   for each row execute function private.hand_over_organizations();
 
 -- ===========================================================================
--- Invitation acceptance: the invitee is not a member yet, so no member policy can
--- let them in; this definer function checks the token and their verified e-mail.
+-- Invitation acceptance
 -- ===========================================================================
+-- The invitee is not a member yet, so no member policy can let them in; this definer
+-- function checks the token and their verified e-mail.
 create function private.accept_invitation(invite_token_hash text) returns uuid
 language plpgsql security definer
 set search_path = ''
@@ -362,6 +440,39 @@ $$;
 revoke all on function private.accept_invitation(text)
   from public, anon, authenticated, service_role;
 grant execute on function private.accept_invitation(text) to authenticated;
+
+-- ===========================================================================
+-- Signed-out sessions
+-- ===========================================================================
+-- An access token stays valid until it expires (up to an hour) even after its session
+-- is signed out (POST /auth/v1/logout deletes the auth.sessions row) or revoked (a reused
+-- refresh token sets not_after). shared/db.ts calls this in the statement that sets up
+-- every user transaction, so a data request with such a token fails at no extra round
+-- trip. SQLSTATE LY401 is answered 401 by shared/http/errors.ts.
+--
+-- A token without a session_id (minted with the project's key, not by a sign-in) has no
+-- session to end: `session` is null and the check passes. The session must also belong
+-- to the token's user. Security definer because the API roles cannot read auth.sessions.
+create function private.assert_live_session(session uuid, owner uuid) returns boolean
+language plpgsql stable security definer
+set search_path = ''
+as $$
+begin
+  if session is null then
+    return true;
+  end if;
+  if not exists (
+    select 1 from auth.sessions s
+    where s.id = session and s.user_id = owner and (s.not_after is null or s.not_after > now())
+  ) then
+    raise exception 'the session has ended; sign in again' using errcode = 'LY401';
+  end if;
+  return true;
+end
+$$;
+revoke all on function private.assert_live_session(uuid, uuid)
+  from public, anon, authenticated, service_role;
+grant execute on function private.assert_live_session(uuid, uuid) to authenticated;
 
 -- ===========================================================================
 -- Grants: nothing for anon; authenticated gets what its policies then narrow down

@@ -1,5 +1,13 @@
 -- Analytics data: daily metrics, raw product events with the rollups that keep dashboards
--- fast at tens of millions of events, and API keys for server-to-server ingestion.
+-- fast at tens of millions of events, the pg_cron jobs that look after them, and API keys
+-- for server-to-server ingestion. Every row belongs to an organization
+-- (20261122000100_organizations.sql), whose helpers the policies here ask.
+--
+-- Migrations are append-only: once this file is on main it is never edited, reordered or
+-- renumbered, because databases that applied it would not apply it again. Change the schema
+-- with a new migration (`supabase migration new <name>`).
+--
+-- Measurements behind the choices below are in docs/performance/database.md.
 
 -- ===========================================================================
 -- The active organization
@@ -31,14 +39,23 @@ grant execute on function private.active_org_id() to authenticated, service_role
 -- The primary key is the idempotency key: writing the same key again replaces the value,
 -- so a re-sync never double counts. Its column order serves every dashboard read
 -- (org, metric, date range), leaving source and dimension for breakdowns.
+-- The name follows shared/domain/metric-name.ts, which the API checks first.
+--
+-- value is bounded so that no dashboard sum can overflow. Dashboards sum values exactly in
+-- numeric, then answer in float8, whose range ends near 1.8e308: two rows of 1e308 would make
+-- every tile, series, breakdown and CSV over their metric fail. ±1e15 is above any daily
+-- count or amount in minor currency units, keeps whole values exact in float8 and in JS
+-- (below 2^53), and would need ~1e293 rows to overflow a sum. The bound also refuses NaN
+-- (which sorts above every number) and ±Infinity, which would poison every sum. The API
+-- refuses the same bound (MAX_METRIC_MAGNITUDE), so the check only ever meets rows it
+-- accepts.
 create table public.metrics (
   org_id uuid not null references public.organizations (id) on delete cascade,
   metric_name text not null check (metric_name ~ '^[A-Za-z][A-Za-z0-9_.:-]{0,99}$'),
   metric_date date not null,
   source text not null default 'api' check (source ~ '^[a-z0-9][a-z0-9_.:-]{0,63}$'),
   dimension text not null default '' check (char_length(dimension) <= 200),
-  -- numeric also takes NaN and ±Infinity, which would poison every sum on a dashboard.
-  value numeric not null check (value > '-Infinity' and value < 'Infinity'),
+  value numeric not null constraint metrics_value_bounded check (value between -1e15 and 1e15),
   meta jsonb not null default '{}'::jsonb check (jsonb_typeof(meta) = 'object'),
   updated_at timestamptz not null default now(),
   primary key (org_id, metric_name, metric_date, source, dimension)
@@ -51,18 +68,30 @@ revoke all on public.metrics from anon, authenticated, service_role;
 -- ===========================================================================
 -- Partitioned by month of occurred_at. Every read is scoped to one organization and a time
 -- range, and live traffic writes to the newest month only: a month's indexes stay small
--- enough to be cached, where one 10M-row table's random primary-key inserts were the
--- largest cost of ingestion (about 60 ms per 1,000 events against 13 ms into a
--- month-sized table, measured with EXPLAIN ANALYZE). Old months can later be dropped whole.
+-- enough to be cached, where one big table's random primary-key inserts were the largest
+-- cost of ingestion.
 -- An event is identified by its client id and occurred_at: a retried batch resends both,
 -- so it is stored once. (The partition key must be part of every unique index.)
+--
+-- org_id has no foreign key: a foreign key checks every row on its own (one query and one
+-- lock per event). The rollup trigger below checks and locks each organization of a batch
+-- once instead, with the same effect: an event cannot name a missing organization, and an
+-- organization being deleted waits for batches in flight, then takes their events with it
+-- (organizations_delete_events).
+--
+-- Identifiers (ids, names, actors, sessions) compare as bytes, collation "C". Three of the
+-- four indexes compare one of them on every insert; under the database's linguistic
+-- collation each comparison copies both strings and calls strcoll, under "C" it is a
+-- memcmp. Byte order is also the same on every machine, so these indexes cannot be
+-- corrupted by a C-library collation update. The rollup columns follow, so they compare
+-- alike.
 create table public.events (
-  org_id uuid not null references public.organizations (id) on delete cascade,
-  id text not null check (char_length(id) between 1 and 128),
+  org_id uuid not null,
+  id text collate "C" not null check (char_length(id) between 1 and 128),
   occurred_at timestamptz not null,
-  name text not null check (char_length(name) between 1 and 200),
-  actor_id text check (char_length(actor_id) between 1 and 200),
-  session_id text check (char_length(session_id) between 1 and 200),
+  name text collate "C" not null check (char_length(name) between 1 and 200),
+  actor_id text collate "C" check (char_length(actor_id) between 1 and 200),
+  session_id text collate "C" check (char_length(session_id) between 1 and 200),
   properties jsonb not null default '{}'::jsonb check (jsonb_typeof(properties) = 'object'),
   received_at timestamptz not null default now(),
   primary key (org_id, id, occurred_at)
@@ -71,10 +100,26 @@ alter table public.events enable row level security;
 revoke all on public.events from anon, authenticated, service_role;
 -- The activity feed: newest first with a stable (occurred_at, id) cursor.
 create index events_org_time_idx on public.events (org_id, occurred_at desc, id desc);
--- Feed and counts filtered by event name or by actor.
+-- Feed and counts filtered by event name or by actor. The actor index also answers when an
+-- actor was last seen (its first row), which no rollup keeps.
 create index events_org_name_time_idx on public.events (org_id, name, occurred_at desc);
 create index events_org_actor_time_idx on public.events (org_id, actor_id, occurred_at desc)
   where actor_id is not null;
+
+-- What the missing foreign key's `on delete cascade` would do.
+create function private.delete_organization_events() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  delete from public.events where org_id = old.id;
+  return old;
+end
+$$;
+revoke all on function private.delete_organization_events() from public, anon, authenticated, service_role;
+
+create trigger organizations_delete_events after delete on public.organizations
+  for each row execute function private.delete_organization_events();
 
 -- Partitions live in `private`, out of the API's reach: queries go through public.events,
 -- whose grants and policies apply to every partition. The default partition takes what no
@@ -138,36 +183,78 @@ select cron.schedule('lytics-event-partitions', '17 3 * * *',
 -- hour/day/week/month buckets in any timezone sum these exactly.
 -- The rollups are updated by every batch; free space on each page (fillfactor) lets those
 -- updates stay on their page without new index entries (HOT updates).
+--
+-- Rows are striped by writer (`shard`). Every batch adds to the same few rows (its names'
+-- current 15-minute buckets), so concurrent batches would queue on those row locks, each
+-- until the holder's commit reached the disk, with the CPU idle meanwhile; a backfill
+-- spanning days makes long convoys. Each connection adds to its own stripe (from its
+-- backend pid), and a pg_cron job folds the stripes of buckets older than an hour into
+-- stripe 0. Readers sum events per bucket, so stripes change no query.
 create table public.event_counts (
   org_id uuid not null references public.organizations (id) on delete cascade,
-  name text not null,
+  name text collate "C" not null,
   bucket timestamptz not null,
   events bigint not null,
-  primary key (org_id, name, bucket)
+  shard smallint not null default 0,
+  primary key (org_id, name, bucket, shard)
 ) with (fillfactor = 70);
 alter table public.event_counts enable row level security;
 revoke all on public.event_counts from anon, authenticated, service_role;
 create index event_counts_org_bucket_idx on public.event_counts (org_id, bucket);
 
+-- Folds striped counts of buckets older than `settled` into stripe 0 and returns how many
+-- rows it removed. Sums per bucket are unchanged; run by pg_cron every five minutes.
+create function private.fold_event_count_shards(settled interval default interval '1 hour')
+returns integer
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  folded integer;
+begin
+  with moved as (
+    delete from public.event_counts
+    where shard <> 0 and bucket < now() - settled
+    returning org_id, name, bucket, events
+  ), sums as (
+    select org_id, name, bucket, sum(events) as events from moved group by 1, 2, 3
+  ), merged as (
+    insert into public.event_counts (org_id, name, bucket, shard, events)
+    select org_id, name, bucket, 0, events from sums
+    order by 1, 2, 3
+    on conflict (org_id, name, bucket, shard)
+    do update set events = public.event_counts.events + excluded.events
+  )
+  select count(*) into folded from moved;
+  return folded;
+end
+$$;
+revoke all on function private.fold_event_count_shards(interval)
+  from public, anon, authenticated, service_role;
+
+select cron.schedule('lytics-event-count-fold', '*/5 * * * *',
+                     'select private.fold_event_count_shards()');
+
+-- The actor rollups keep only what the dashboards read, so that a returning actor's batch
+-- changes no rollup row at all (no row lock, no new row version, no WAL).
+--
 -- Who was active on which day (the organization's day when the event occurred), for
 -- DAU/WAU/MAU and retention without scanning raw events.
 create table public.event_actor_days (
   org_id uuid not null references public.organizations (id) on delete cascade,
   day date not null,
-  actor_id text not null,
-  events integer not null,
+  actor_id text collate "C" not null,
   primary key (org_id, day, actor_id)
 ) with (fillfactor = 70);
 alter table public.event_actor_days enable row level security;
 revoke all on public.event_actor_days from anon, authenticated, service_role;
 create index event_actor_days_actor_idx on public.event_actor_days (org_id, actor_id, day);
 
--- First and last activity per actor: retention cohorts are first-seen days or weeks.
+-- When each actor was first seen: retention cohorts are first-seen days or weeks.
 create table public.event_actors (
   org_id uuid not null references public.organizations (id) on delete cascade,
-  actor_id text not null,
+  actor_id text collate "C" not null,
   first_seen_at timestamptz not null,
-  last_seen_at timestamptz not null,
   first_seen_day date not null,
   primary key (org_id, actor_id)
 ) with (fillfactor = 70);
@@ -176,64 +263,218 @@ revoke all on public.event_actors from anon, authenticated, service_role;
 create index event_actors_cohort_idx on public.event_actors (org_id, first_seen_day);
 
 -- Folds newly inserted events (only rows actually inserted, so a retried batch adds
--- nothing) into the rollups, in sorted order so concurrent batches lock rows alike. The
--- actor-days are aggregated once and feed both actor tables; an actor whose first and
--- last activity a batch does not move is left unwritten.
+-- nothing) into the rollups, in sorted order so concurrent batches lock rows alike.
+-- It also stands in for the foreign key events.org_id does not have, and reports a missing
+-- organization exactly as that foreign key would (SQLSTATE 23503, events_org_id_fkey).
 create function private.roll_up_new_events() returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
+declare
+  orgs uuid[];
+  present integer;
 begin
-  insert into public.event_counts (org_id, name, bucket, events)
+  select array_agg(distinct org_id) into orgs from new_events;
+  if orgs is null then
+    return null; -- every event of the batch was already stored
+  end if;
+
+  -- The foreign key, once per organization of the batch: KEY SHARE is the lock a foreign
+  -- key check takes, so a concurrent delete of the organization waits for this batch.
+  select count(*) into present from (
+    select 1 from public.organizations o where o.id = any (orgs) order by o.id for key share
+  ) as locked;
+  if present < cardinality(orgs) then
+    raise exception 'insert or update on table "events" violates foreign key constraint "events_org_id_fkey"'
+      using errcode = 'foreign_key_violation', constraint = 'events_org_id_fkey',
+            detail = 'Every event must belong to an existing organization.';
+  end if;
+
+  -- This connection's stripe of the counts (see fold_event_count_shards).
+  insert into public.event_counts (org_id, name, bucket, shard, events)
   select org_id, name,
          date_bin('15 minutes', occurred_at, timestamptz '2000-01-01 00:00:00+00'),
+         (pg_backend_pid() % 16)::smallint,
          count(*)
   from new_events
   group by 1, 2, 3
   order by 1, 2, 3
-  on conflict (org_id, name, bucket)
+  on conflict (org_id, name, bucket, shard)
   do update set events = public.event_counts.events + excluded.events;
 
   with actor_days as materialized (
     select e.org_id, (e.occurred_at at time zone o.timezone)::date as day, e.actor_id,
-           count(*) as events, min(e.occurred_at) as first_at, max(e.occurred_at) as last_at
+           min(e.occurred_at) as first_at
     from new_events e join public.organizations o on o.id = e.org_id
     where e.actor_id is not null
     group by 1, 2, 3
   ), days as (
-    insert into public.event_actor_days (org_id, day, actor_id, events)
-    select org_id, day, actor_id, events from actor_days
+    insert into public.event_actor_days (org_id, day, actor_id)
+    select org_id, day, actor_id from actor_days
     order by 1, 2, 3
-    on conflict (org_id, day, actor_id)
-    do update set events = public.event_actor_days.events + excluded.events
+    on conflict do nothing
+  ), firsts as (
+    select distinct on (org_id, actor_id) org_id, actor_id, first_at, day
+    from actor_days
+    order by org_id, actor_id, first_at
   )
-  insert into public.event_actors (org_id, actor_id, first_seen_at, last_seen_at, first_seen_day)
-  select org_id, actor_id, min(first_at), max(last_at), min(day)
-  from actor_days
-  group by 1, 2
+  -- Only actors that are new or were seen earlier than known reach the upsert: an upsert
+  -- locks the existing row even when its WHERE then skips the update.
+  insert into public.event_actors (org_id, actor_id, first_seen_at, first_seen_day)
+  select f.org_id, f.actor_id, f.first_at, f.day
+  from firsts f
+  -- A subquery per actor, so each is one primary-key probe (an anti-join was planned as a
+  -- hash of every actor of the organization).
+  where f.first_at < coalesce((select a.first_seen_at from public.event_actors a
+                               where a.org_id = f.org_id and a.actor_id = f.actor_id),
+                              'infinity')
   order by 1, 2
   on conflict (org_id, actor_id) do update set
-    first_seen_at = least(public.event_actors.first_seen_at, excluded.first_seen_at),
-    first_seen_day = case when excluded.first_seen_at < public.event_actors.first_seen_at
-                          then excluded.first_seen_day
-                          else public.event_actors.first_seen_day end,
-    last_seen_at = greatest(public.event_actors.last_seen_at, excluded.last_seen_at)
-  where excluded.first_seen_at < public.event_actors.first_seen_at
-     or excluded.last_seen_at > public.event_actors.last_seen_at;
+    first_seen_at = excluded.first_seen_at,
+    first_seen_day = excluded.first_seen_day
+  where excluded.first_seen_at < public.event_actors.first_seen_at;
   return null;
 end
 $$;
+revoke all on function private.roll_up_new_events() from public, anon, authenticated, service_role;
 
 create trigger events_roll_up after insert on public.events
   referencing new table as new_events
   for each statement execute function private.roll_up_new_events();
-revoke all on function private.roll_up_new_events() from public, anon, authenticated, service_role;
+
+-- ===========================================================================
+-- Timezone changes: the actor rollups follow
+-- ===========================================================================
+-- event_actor_days and event_actors.first_seen_day hold the organization's calendar days,
+-- as the rollup trigger computed them at ingest; left alone after a timezone change, active
+-- users and retention would mix two calendars. So the change queues the organization, and
+-- a pg_cron job re-derives its days from the raw events within a minute. (event_counts
+-- needs nothing: its 15-minute buckets fit every zone.) Events arriving meanwhile are
+-- rolled up in the new zone already, by the trigger.
+create table private.actor_day_rebuilds (
+  org_id uuid primary key references public.organizations (id) on delete cascade,
+  requested_at timestamptz not null default now()
+);
+alter table private.actor_day_rebuilds enable row level security;
+revoke all on private.actor_day_rebuilds from anon, authenticated, service_role;
+
+-- Queues (or re-queues) the organization whose timezone changed.
+create function private.queue_actor_day_rebuild() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  insert into private.actor_day_rebuilds (org_id) values (new.id)
+  on conflict (org_id) do update set requested_at = now();
+  return null;
+end
+$$;
+revoke all on function private.queue_actor_day_rebuild() from public, anon, authenticated, service_role;
+
+create trigger organizations_timezone_changed
+  after update of timezone on public.organizations
+  for each row when (old.timezone is distinct from new.timezone)
+  execute function private.queue_actor_day_rebuild();
+
+-- Re-derives one organization's actor days and first-seen days in its current timezone and
+-- returns how many actor days it changed. Only the difference is written: days the new zone
+-- adds are inserted and days it no longer has are deleted, so live ingestion, which only
+-- ever adds days of the new zone, does not wait on rows this rebuild holds (deleting and
+-- re-inserting everything would stall the organization's ingestion on the deleted rows for
+-- as long as the rebuild runs).
+create function private.rebuild_actor_days(org uuid)
+returns integer
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  tz text;
+  added integer;
+  removed integer;
+begin
+  select o.timezone into tz from public.organizations o where o.id = org;
+  if tz is null then
+    return 0;
+  end if;
+  create temp table wanted on commit drop as
+  select distinct (e.occurred_at at time zone tz)::date as day, e.actor_id
+  from public.events e
+  where e.org_id = org and e.actor_id is not null;
+  analyze wanted;
+
+  insert into public.event_actor_days (org_id, day, actor_id)
+  select org, w.day, w.actor_id from wanted w
+  where not exists (select 1 from public.event_actor_days d
+                    where d.org_id = org and d.day = w.day and d.actor_id = w.actor_id)
+  order by 2, 3
+  on conflict do nothing;
+  get diagnostics added = row_count;
+
+  -- A day missing from `wanted` may belong to an event stored since it was computed: the
+  -- second test looks at the events as they are now, for those few rows only.
+  delete from public.event_actor_days d
+  where d.org_id = org
+    and not exists (select 1 from wanted w where w.day = d.day and w.actor_id = d.actor_id)
+    and not exists (select 1 from public.events e
+                    where e.org_id = org and e.actor_id = d.actor_id
+                      and e.occurred_at >= d.day::timestamp at time zone tz
+                      and e.occurred_at < (d.day + 1)::timestamp at time zone tz);
+  get diagnostics removed = row_count;
+  drop table wanted;
+
+  update public.event_actors a
+  set first_seen_day = (a.first_seen_at at time zone tz)::date
+  where a.org_id = org and a.first_seen_day <> (a.first_seen_at at time zone tz)::date;
+  return added + removed;
+end
+$$;
+revoke all on function private.rebuild_actor_days(uuid) from public, anon, authenticated, service_role;
+
+-- Rebuilds every queued organization and returns how many. A zone changed again while its
+-- rebuild ran stays queued for the next run. Timezone changes are rare, so one transaction
+-- for all of them is fine.
+create function private.rebuild_queued_actor_days()
+returns integer
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  job record;
+  rebuilt integer := 0;
+begin
+  for job in
+    select org_id, requested_at from private.actor_day_rebuilds order by requested_at
+    for update skip locked
+  loop
+    perform private.rebuild_actor_days(job.org_id);
+    delete from private.actor_day_rebuilds
+    where org_id = job.org_id and requested_at = job.requested_at;
+    rebuilt := rebuilt + 1;
+  end loop;
+  return rebuilt;
+end
+$$;
+revoke all on function private.rebuild_queued_actor_days()
+  from public, anon, authenticated, service_role;
+
+select cron.schedule('lytics-actor-day-rebuilds', '* * * * *',
+                     'select private.rebuild_queued_actor_days()');
+
+-- ===========================================================================
+-- pg_cron's own history
+-- ===========================================================================
+-- pg_cron records every run in cron.job_run_details and never forgets one: the jobs above
+-- add a row per run (the minute-by-minute rebuild job alone 1,440 a day). A week of history
+-- is enough to see what failed.
+select cron.schedule('lytics-cron-history', '41 4 * * *',
+                     $$delete from cron.job_run_details where end_time < now() - interval '7 days'$$);
 
 -- ===========================================================================
 -- api_keys: server-to-server ingestion credentials
 -- ===========================================================================
 -- The key is shown once; only its SHA-256 is kept, with a short visible prefix so people
--- can tell keys apart. Scopes leave room for read access later.
+-- can tell keys apart. `ingest` is the scope the API checks; `read` can be stored but
+-- grants nothing.
 create table public.api_keys (
   id uuid primary key default gen_random_uuid(),
   org_id uuid not null references public.organizations (id) on delete cascade,
@@ -288,10 +529,10 @@ begin
   return new;
 end
 $$;
+revoke all on function private.keep_api_keys_revoked() from public, anon, authenticated, service_role;
 
 create trigger api_keys_keep_revoked before update on public.api_keys
   for each row execute function private.keep_api_keys_revoked();
-revoke all on function private.keep_api_keys_revoked() from public, anon, authenticated, service_role;
 
 -- ===========================================================================
 -- Grants

@@ -47,7 +47,8 @@ as $$
   select id from public.organizations where slug = org_slug
 $$;
 
--- Acts as the user for the rest of the transaction, exactly as shared/db.ts asUser does.
+-- Acts as the user for the rest of the transaction: their claims and the authenticated role,
+-- as shared/db.ts sets them for a user.
 create or replace function tests.authenticate_as(nickname text) returns void
 language plpgsql
 set search_path = ''

@@ -3,18 +3,11 @@
 begin;
 select plan(24);
 
-select tests.create_supabase_user('owner');
-select tests.create_supabase_user('admin');
-select tests.create_supabase_user('member');
-select tests.create_supabase_user('viewer');
-select tests.create_supabase_user('outsider');
-
+-- acme (org_a): owner, admin, member and viewer; other (org_b): outsider, alone.
+select tests.create_acme_and_other();
 create temp table ids as
-select tests.create_org('owner', 'keys-a') as org_a, tests.create_org('outsider', 'keys-b') as org_b;
+select tests.get_org_id('acme') as org_a, tests.get_org_id('other') as org_b;
 grant select on ids to authenticated, anon, service_role;
-select tests.add_member((select org_a from ids), 'admin', 'admin');
-select tests.add_member((select org_a from ids), 'member', 'member');
-select tests.add_member((select org_a from ids), 'viewer', 'viewer');
 
 -- A key of organization B, to be invisible to A.
 insert into public.api_keys (org_id, name, prefix, key_hash)

@@ -3,22 +3,15 @@
 begin;
 select plan(30);
 
-select tests.create_supabase_user('owner');
-select tests.create_supabase_user('admin');
-select tests.create_supabase_user('member');
-select tests.create_supabase_user('viewer');
-select tests.create_supabase_user('outsider');
-
+-- acme (org_a): owner, admin, member and viewer; other (org_b): outsider, alone.
+select tests.create_acme_and_other();
 create temp table ids as
-select tests.create_org('owner', 'events-a') as org_a, tests.create_org('outsider', 'events-b') as org_b;
+select tests.get_org_id('acme') as org_a, tests.get_org_id('other') as org_b;
 grant select on ids to authenticated, anon;
 -- Event identifiers are collated "C": results_eq compares them with plain text literals, so
 -- the queries below mark them "default".
 -- New York, so an event at 03:00 UTC belongs to the previous local day.
 update public.organizations set timezone = 'America/New_York' where id = (select org_a from ids);
-select tests.add_member((select org_a from ids), 'admin', 'admin');
-select tests.add_member((select org_a from ids), 'member', 'member');
-select tests.add_member((select org_a from ids), 'viewer', 'viewer');
 
 -- ---------------------------------------------------------------------------
 -- Who may send events
