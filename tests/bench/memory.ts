@@ -13,10 +13,10 @@
  */
 import { parseArgs } from 'node:util'
 import { createClient } from '@supabase/supabase-js'
-import { MAX_EVENTS } from '../../supabase/functions/events/schema.ts'
-import { MAX_BODY_BYTES as EVENTS_MAX_BODY } from '../../supabase/functions/events/ingest.ts'
-import { MAX_ROWS } from '../../supabase/functions/metrics/schema.ts'
-import { MAX_BODY_BYTES as METRICS_MAX_BODY } from '../../supabase/functions/metrics/write.ts'
+import { MAX_EVENTS } from '../../supabase/functions/events/ingest/routes.ts'
+import { MAX_BODY_BYTES as EVENTS_MAX_BODY } from '../../supabase/functions/events/ingest/routes.ts'
+import { MAX_ROWS } from '../../supabase/functions/metrics/write/routes.ts'
+import { MAX_BODY_BYTES as METRICS_MAX_BODY } from '../../supabase/functions/metrics/write/routes.ts'
 import type { MemoryReport } from '../../local/gateway/memory.ts'
 import { count, printTable } from './measure.ts'
 

@@ -8,7 +8,7 @@
  * organization grew the current month by ~600,000 events a run; after many runs it held
  * 28M events and the figures had drifted down by a fifth.)
  */
-import { newApiKey } from '../../shared/ingest-auth.ts'
+import { newApiKey } from '../../shared/api-keys.ts'
 import { type Bench, request } from './context.ts'
 import { concurrently, type Stats, stats } from './measure.ts'
 
