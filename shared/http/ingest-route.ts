@@ -5,8 +5,10 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { formatBytes, limitBody } from './body-limit.ts'
 import { requireIngestor } from './ingest-guard.ts'
-import { errorResponses, ErrorSchema, json, type RouteDefinition } from './openapi.ts'
+import { errorResponses, ErrorSchema, json } from './openapi.ts'
 import { validationFailed } from './validation.ts'
+
+type RouteConfig = Parameters<typeof createRoute>[0]
 
 // Either scheme satisfies the route: OpenAPI lists alternatives as separate requirements.
 const INGEST_SECURITY: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKeyHeader: [] }]
@@ -32,9 +34,10 @@ export function ingestApp() {
 /**
  * A route for senders of data: documented with either security scheme and guarded by
  * requireIngestor. Its body may be up to `maxBodyBytes`, refused with 413 before it is read
- * (and before the credential is checked); register it on an `ingestApp()`.
+ * (and before the credential is checked); register it on an `ingestApp()`. `P` keeps the
+ * path a literal type, as in userRoute.
  */
-export function ingestRoute<P extends string, R extends RouteDefinition<P>>(
+export function ingestRoute<P extends string, R extends Omit<RouteConfig, 'path'> & { path: P }>(
   route: R,
   options: { maxBodyBytes: number },
 ) {

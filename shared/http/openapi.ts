@@ -43,16 +43,13 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
 type RouteConfig = Parameters<typeof createRoute>[0]
 
 /**
- * A route definition whose path keeps its literal type (`'/keys/{id}'`, not `string`), as
- * createRoute's own signature does, so a typed client (`hc<AppType>`) knows every path.
- */
-export type RouteDefinition<P extends string> = Omit<RouteConfig, 'path'> & { path: P }
-
-/**
  * A route that requires a signed-in user: bearer security in the docs and the guard at
- * run time, declared together so they cannot drift apart.
+ * run time, declared together so they cannot drift apart. `P` keeps the path a literal
+ * type (as createRoute does), so a typed client (`hc<AppType>`) knows the route.
  */
-export function userRoute<P extends string, R extends RouteDefinition<P>>(route: R) {
+export function userRoute<P extends string, R extends Omit<RouteConfig, 'path'> & { path: P }>(
+  route: R,
+) {
   return createRoute({
     ...route,
     security: [{ bearerAuth: [] }],
