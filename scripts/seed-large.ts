@@ -1,6 +1,6 @@
 /**
  * Loads a benchmark-sized organization: `deno task seed:large -- --events 10000000
- * --metrics 1000000 [--db <url>] [--chunk 500000] [--force]`.
+ * --metrics 1000000` (`--help` lists the options).
  *
  * It creates (or reuses) the user bench@lytics.dev, their organization `bench` holding
  * exactly the requested number of events and metric rows, and a second organization with
@@ -9,8 +9,8 @@
  * chunks, so the rollup trigger runs once per chunk as it does for an ingestion batch.
  * A re-run with the same counts reuses the data; other counts (or --force) regenerate it.
  */
-import { parseArgs } from 'node:util'
 import postgres from 'postgres'
+import { commandLine } from './cli.ts'
 import {
   chunks,
   type DayShare,
@@ -281,40 +281,35 @@ function fmt(n: number): string {
   return n.toLocaleString('en-US')
 }
 
-function usage(): never {
-  console.error(`usage: deno task seed:large -- [--events N] [--metrics N] [--db URL]
-         [--chunk ROWS] [--days N] [--force]
-defaults: --events 10000000 --metrics 1000000 --db ${DEV_DB_URL} --chunk 500000 --days 365`)
-  Deno.exit(2)
-}
+const cli = commandLine(
+  `usage: deno task seed:large -- [options]
+
+Fills the bench organization (user ${BENCH_EMAIL}) with generated events and metric rows.
+
+  --events N       events (default 10000000)
+  --metrics N      metric rows (default 1000000)
+  --db URL         the database, as postgres (default $LYTICS_DB_URL or ${DEV_DB_URL})
+  --chunk ROWS     rows per insert statement (default 500000)
+  --days N         days the events are spread over, ending now (default 365)
+  --force          regenerate even when the counts already match
+  -h, --help       this text`,
+  {
+    events: { type: 'string', default: '10000000' },
+    metrics: { type: 'string', default: '1000000' },
+    db: { type: 'string', default: Deno.env.get('LYTICS_DB_URL') ?? DEV_DB_URL },
+    chunk: { type: 'string', default: '500000' },
+    days: { type: 'string', default: '365' },
+    force: { type: 'boolean', default: false },
+  } as const,
+)
 
 if (import.meta.main) {
-  const args = Deno.args[0] === '--' ? Deno.args.slice(1) : Deno.args
-  let values
-  try {
-    ;({ values } = parseArgs({
-      args,
-      options: {
-        events: { type: 'string', default: '10000000' },
-        metrics: { type: 'string', default: '1000000' },
-        db: { type: 'string', default: Deno.env.get('LYTICS_DB_URL') ?? DEV_DB_URL },
-        chunk: { type: 'string', default: '500000' },
-        days: { type: 'string', default: '365' },
-        force: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    }))
-  } catch (err) {
-    console.error((err as Error).message)
-    usage()
-  }
-  const count = (v: string) => /^\d+$/.test(v) ? Number(v) : usage()
-  if (values.help) usage()
+  const values = cli.parse()
   const options = {
-    events: count(values.events),
-    metrics: count(values.metrics),
-    chunk: Math.max(1, count(values.chunk)),
-    days: Math.max(1, count(values.days)),
+    events: cli.wholeNumber('events', values.events),
+    metrics: cli.wholeNumber('metrics', values.metrics),
+    chunk: cli.wholeNumber('chunk', values.chunk, { min: 1 }),
+    days: cli.wholeNumber('days', values.days, { min: 1 }),
     force: values.force,
   }
   const sql = postgres(values.db, {

@@ -148,8 +148,8 @@ const STATEMENT_TIMEOUT = { user: '8s', service: '30s' }
  * The transaction-local settings of an actor, in one statement: set_config(..., true) is
  * like SET LOCAL. A user gets their claims (for auth.uid() and RLS) and the authenticated
  * role; the service gets service_role. JIT is off because our queries are short and
- * index-bound: misestimated joins crossed its cost threshold and spent ~20 ms compiling
- * per request.
+ * index-bound: misestimated joins crossed its cost threshold and spent longer compiling
+ * than running (docs/performance/ingestion.md).
  */
 function settingsOf(sql: Sql | Tx, actor: Actor) {
   return actor === 'service'
@@ -230,8 +230,8 @@ export type Reserved = postgres.ReservedSql
  * single round trip: BEGIN, the settings, the statement and COMMIT are sent together on
  * one connection. Row locks the statement takes (the rollup rows every event batch
  * updates) are so held for the server's commit only, never while this isolate's event
- * loop is busy with another request; concurrent batches queued behind those locks left
- * the CPU idle ~15% of the time when each step waited for the client.
+ * loop is busy with another request, where concurrent batches would queue behind them
+ * (docs/performance/ingestion.md).
  *
  * If the statement fails, Postgres turns the COMMIT into a ROLLBACK and the statement's
  * error is thrown.

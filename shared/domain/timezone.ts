@@ -4,12 +4,14 @@
  */
 import { z } from '@hono/zod-openapi'
 
-/** True when `tz` looks like an IANA name and the runtime knows it. */
+/** True when `tz` looks like an IANA name and the runtime knows it, spelled as it is. */
 export function isValidTimezone(tz: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(tz)) return false
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz })
-    return true
+    const known = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone
+    // The runtime ignores case ('europe/paris'); the database's check does not. A link
+    // ('Asia/Calcutta') resolves to another name and is judged by the database.
+    return known === tz || known.toLowerCase() !== tz.toLowerCase()
   } catch {
     return false
   }

@@ -1,22 +1,14 @@
 /**
  * The Lytics benchmark, against a running stack that seed:large has filled:
- *
- *   deno task bench [-- --url http://127.0.0.1:54321 --db <url> --keys .local/dev/keys.json
- *     --requests 200 --warmup 20 --budget 60 --clients 4 --only latency,auth,ingest
- *     --ingest-events 300000 --ingest-metrics 100000 --auth-requests 2000
- *     --cases tiles,feed --explain --seed]
- *
- * --budget caps the seconds one dashboard request type may take (slow ones get fewer
- * samples); --cases picks request types by name; --explain prints EXPLAIN (ANALYZE,
- * BUFFERS) of every statement of the SQL path; --seed runs seed:large first if needed.
+ * `deno task bench -- --help` lists its options.
  *
  * Prints figures, not pass/fail: dashboard latency through the gateway and as raw SQL (the
  * gap is the HTTP overhead), ingestion rows per second, and requests per second of the
  * authentication path, each beside its target. Run it from its own process: the gateway
  * is a single Deno process, and a client inside it would share its event loop.
  */
-import { parseArgs } from 'node:util'
 import postgres from 'postgres'
+import { commandLine } from '../../scripts/cli.ts'
 import { DEV_DB_URL, seedLarge } from '../../scripts/seed-large.ts'
 import {
   asUser,
@@ -118,45 +110,67 @@ function printLatency(rows: Latency[], requests: number): void {
   )
 }
 
+const cli = commandLine(
+  `usage: deno task bench -- [options]
+
+Measures a running stack that seed:large has filled (or pass --seed).
+
+  --url URL               the API gateway (default $LYTICS_API_URL or http://127.0.0.1:54321)
+  --db URL                the database, as postgres (default $LYTICS_DB_URL or the dev stack's)
+  --keys FILE             the stack's keys (default .local/dev/keys.json)
+  --requests N            requests per dashboard case (default 200)
+  --warmup N              warm-up requests per case (default 20)
+  --budget SECONDS        the most one case may take; slow ones get fewer samples (default 60)
+  --clients N             concurrent clients for auth and ingest (default 4)
+  --only LIST             any of latency,auth,ingest (default all three)
+  --cases LIST            dashboard cases whose names contain these (default all)
+  --ingest-events N       events to send in the ingest run (default 300000)
+  --ingest-metrics N      metric rows to send in the ingest run (default 100000)
+  --auth-requests N       requests per client in the auth run (default 2000)
+  --explain               print EXPLAIN (ANALYZE, BUFFERS) of every statement of each case
+  --seed                  run seed:large (10M events, 1M metric rows) first if needed
+  -h, --help              this text`,
+  {
+    url: { type: 'string', default: Deno.env.get('LYTICS_API_URL') ?? 'http://127.0.0.1:54321' },
+    db: { type: 'string', default: Deno.env.get('LYTICS_DB_URL') ?? DEV_DB_URL },
+    keys: { type: 'string', default: '.local/dev/keys.json' },
+    requests: { type: 'string', default: '200' },
+    warmup: { type: 'string', default: '20' },
+    budget: { type: 'string', default: '60' },
+    clients: { type: 'string', default: '4' },
+    'ingest-events': { type: 'string', default: '300000' },
+    'ingest-metrics': { type: 'string', default: '100000' },
+    'auth-requests': { type: 'string', default: '2000' },
+    only: { type: 'string', default: 'latency,auth,ingest' },
+    cases: { type: 'string', default: '' },
+    explain: { type: 'boolean', default: false },
+    seed: { type: 'boolean', default: false },
+  } as const,
+)
+
+const PARTS = ['latency', 'auth', 'ingest']
+
 function parseOptions(): BenchOptions & { seed: boolean; only: string[]; cases: string[] } {
-  const args = Deno.args[0] === '--' ? Deno.args.slice(1) : Deno.args
-  const { values } = parseArgs({
-    args,
-    options: {
-      url: { type: 'string', default: Deno.env.get('LYTICS_API_URL') ?? 'http://127.0.0.1:54321' },
-      db: { type: 'string', default: Deno.env.get('LYTICS_DB_URL') ?? DEV_DB_URL },
-      keys: { type: 'string', default: '.local/dev/keys.json' },
-      requests: { type: 'string', default: '200' },
-      warmup: { type: 'string', default: '20' },
-      budget: { type: 'string', default: '60' },
-      clients: { type: 'string', default: '4' },
-      'ingest-events': { type: 'string', default: '300000' },
-      'ingest-metrics': { type: 'string', default: '100000' },
-      'auth-requests': { type: 'string', default: '2000' },
-      only: { type: 'string', default: 'latency,auth,ingest' },
-      cases: { type: 'string', default: '' },
-      explain: { type: 'boolean', default: false },
-      seed: { type: 'boolean', default: false },
-    },
-  })
-  const int = (name: string, v: string) => {
-    if (!/^\d+$/.test(v) || Number(v) < 1) throw new Error(`--${name} expects a positive integer`)
-    return Number(v)
-  }
+  const values = cli.parse()
+  const positive = (name: keyof typeof values) =>
+    cli.wholeNumber(name, String(values[name]), { min: 1 })
+  const only = values.only.split(',').map((s) => s.trim())
+  const unknown = only.filter((part) => !PARTS.includes(part))
+  if (unknown.length) cli.fail(`--only takes ${PARTS.join(',')}, not ${unknown.join(',')}`)
   return {
     url: values.url.replace(/\/+$/, ''),
     db: values.db,
     keys: values.keys,
-    requests: int('requests', values.requests),
-    warmup: Number(values.warmup) || 0,
-    budget: int('budget', values.budget),
-    clients: int('clients', values.clients),
-    ingestEvents: int('ingest-events', values['ingest-events']),
-    ingestMetrics: int('ingest-metrics', values['ingest-metrics']),
-    authRequests: int('auth-requests', values['auth-requests']),
+    requests: positive('requests'),
+    warmup: cli.wholeNumber('warmup', values.warmup),
+    budget: positive('budget'),
+    clients: positive('clients'),
+    ingestEvents: positive('ingest-events'),
+    ingestMetrics: positive('ingest-metrics'),
+    authRequests: positive('auth-requests'),
     explain: values.explain,
     seed: values.seed,
-    only: values.only.split(',').map((s) => s.trim()),
+    only,
     cases: values.cases.split(',').map((s) => s.trim()).filter(Boolean),
   }
 }

@@ -1,23 +1,20 @@
 /**
  * Memory of each ingestion route at its largest allowed batch, each in a fresh isolate
  * (local/gateway/isolate.ts: one function alone in a new Deno process), against a
- * running stack:
- *
- *   deno task bench:memory [-- --url http://127.0.0.1:54321 --db <url>
- *     --keys .local/dev/keys.json --routes events,metrics --batches 3]
+ * running stack (`deno task bench:memory -- --help` lists the options).
  *
  * Prints, per route, the batch (items and bytes), the process's resident size after a
  * warm-up request, its resident peak (VmHWM) and the peak of V8 heap + external memory
  * (what the edge runtime counts against a function's 256 MB) over `--batches` batches.
  * Figures, not pass/fail; tests/http/memory_test.ts holds the routes to a budget.
  */
-import { parseArgs } from 'node:util'
 import { createClient } from '@supabase/supabase-js'
-import { MAX_EVENTS } from '../../supabase/functions/events/schema.ts'
-import { MAX_BODY_BYTES as EVENTS_MAX_BODY } from '../../supabase/functions/events/ingest.ts'
-import { MAX_ROWS } from '../../supabase/functions/metrics/schema.ts'
-import { MAX_BODY_BYTES as METRICS_MAX_BODY } from '../../supabase/functions/metrics/write.ts'
+import { MAX_EVENTS } from '../../supabase/functions/events/ingest/routes.ts'
+import { MAX_BODY_BYTES as EVENTS_MAX_BODY } from '../../supabase/functions/events/ingest/routes.ts'
+import { MAX_ROWS } from '../../supabase/functions/metrics/write/routes.ts'
+import { MAX_BODY_BYTES as METRICS_MAX_BODY } from '../../supabase/functions/metrics/write/routes.ts'
 import type { MemoryReport } from '../../local/gateway/memory.ts'
+import { commandLine } from '../../scripts/cli.ts'
 import { count, printTable } from './measure.ts'
 
 /** The largest batch a route accepts, made anew for each send (fresh ids and values). */
@@ -222,35 +219,48 @@ export function printMemory(results: RouteMemory[]): void {
   )
 }
 
-if (import.meta.main) {
-  const args = Deno.args[0] === '--' ? Deno.args.slice(1) : Deno.args
-  const { values } = parseArgs({
-    args,
-    options: {
-      url: { type: 'string', default: Deno.env.get('LYTICS_API_URL') ?? 'http://127.0.0.1:54321' },
-      db: {
-        type: 'string',
-        default: Deno.env.get('LYTICS_DB_URL') ??
-          'postgresql://postgres:postgres@127.0.0.1:54322/postgres',
-      },
-      keys: { type: 'string', default: '.local/dev/keys.json' },
-      routes: { type: 'string', default: 'events,metrics' },
-      batches: { type: 'string', default: '3' },
+const cli = commandLine(
+  `usage: deno task bench:memory -- [options]
+
+Measures each ingestion route's memory at its largest batch, in a fresh isolate.
+
+  --url URL          the API gateway (default $LYTICS_API_URL or http://127.0.0.1:54321)
+  --db URL           the database, as postgres (default $LYTICS_DB_URL or the dev stack's)
+  --keys FILE        the stack's keys (default .local/dev/keys.json)
+  --routes LIST      any of ${INGESTION_ROUTES.map((r) => r.slug).join(',')} (default all)
+  --batches N        batches per route (default 3)
+  -h, --help         this text`,
+  {
+    url: { type: 'string', default: Deno.env.get('LYTICS_API_URL') ?? 'http://127.0.0.1:54321' },
+    db: {
+      type: 'string',
+      default: Deno.env.get('LYTICS_DB_URL') ??
+        'postgresql://postgres:postgres@127.0.0.1:54322/postgres',
     },
+    keys: { type: 'string', default: '.local/dev/keys.json' },
+    routes: { type: 'string', default: 'events,metrics' },
+    batches: { type: 'string', default: '3' },
+  } as const,
+)
+
+if (import.meta.main) {
+  const values = cli.parse()
+  const batches = cli.wholeNumber('batches', values.batches, { min: 1 })
+  const routes = values.routes.split(',').map((slug) => {
+    const route = INGESTION_ROUTES.find((r) => r.slug === slug.trim())
+    return route ?? cli.fail(`--routes: no ingestion route '${slug.trim()}'`)
   })
   const keys = JSON.parse(await Deno.readTextFile(values.keys))
   const token = await ingestingUser(values.url, keys.publishableKey)
   const results: RouteMemory[] = []
-  for (const slug of values.routes.split(',').map((s) => s.trim())) {
-    const route = INGESTION_ROUTES.find((r) => r.slug === slug)
-    if (!route) throw new Error(`no ingestion route ${slug}`)
+  for (const route of routes) {
     results.push(
       await measureRoute(route, {
         url: values.url,
         keysFile: values.keys,
         dbUrl: values.db,
         token,
-        batches: Number(values.batches),
+        batches,
       }),
     )
   }

@@ -4,11 +4,10 @@
  * per second of the authentication path.
  *
  * Ingestion writes to an organization made for the run and deleted after it, with all it
- * received: repeated runs then measure the same database. (Writing into a lasting
- * organization grew the current month by ~600,000 events a run; after many runs it held
- * 28M events and the figures had drifted down by a fifth.)
+ * received: repeated runs then measure the same database, not one that grows with each
+ * run.
  */
-import { newApiKey } from '../../shared/ingest-auth.ts'
+import { newApiKey } from '../../shared/api-keys.ts'
 import { type Bench, request } from './context.ts'
 import { concurrently, type Stats, stats } from './measure.ts'
 

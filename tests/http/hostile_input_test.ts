@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict'
 import { newUser, stack, test } from '../_helpers/stack.ts'
-import { newOrg } from '../ingest/_helpers.ts'
+import { newOrg } from '../_helpers/orgs.ts'
 import { type Field, loadRoutes, type Route, routeUrl } from './_routes.ts'
 
 const FUNCTIONS = [...Deno.readDirSync(new URL('../../supabase/functions/', import.meta.url))]

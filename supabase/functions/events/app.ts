@@ -3,15 +3,15 @@
  * those servers send them with.
  */
 import { createApp } from '../../../shared/http/app.ts'
-import { documentApiKeys } from '../../../shared/ingest-auth.ts'
-import { ingestRoutes } from './ingest.ts'
-import { keyRoutes } from './keys.ts'
+import { ingestRoutes } from './ingest/routes.ts'
+import { keyRoutes } from './keys/routes.ts'
 
 export const app = createApp('events', {
   title: 'Events',
   description: 'Event ingestion (user token or API key) and API key management.',
 })
-documentApiKeys(app)
+  .route('/', ingestRoutes)
+  .route('/', keyRoutes)
 
-app.route('/', ingestRoutes)
-app.route('/', keyRoutes)
+/** The routes' types, for a typed client: `hc<AppType>(url)`. */
+export type AppType = typeof app

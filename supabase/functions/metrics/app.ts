@@ -3,15 +3,15 @@
  * servers), written idempotently.
  */
 import { createApp } from '../../../shared/http/app.ts'
-import { documentApiKeys } from '../../../shared/ingest-auth.ts'
-import { listRoutes } from './list.ts'
-import { writeRoutes } from './write.ts'
+import { listRoutes } from './list/routes.ts'
+import { writeRoutes } from './write/routes.ts'
 
 export const app = createApp('metrics', {
   title: 'Metrics',
   description: 'Idempotent writes of daily metric values, and what is stored.',
 })
-documentApiKeys(app)
+  .route('/', writeRoutes)
+  .route('/', listRoutes)
 
-app.route('/', writeRoutes)
-app.route('/', listRoutes)
+/** The routes' types, for a typed client: `hc<AppType>(url)`. */
+export type AppType = typeof app

@@ -4,12 +4,13 @@
  * 404, like keys that do not exist.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi'
-import { asUser } from '../../../shared/db.ts'
-import { notFound } from '../../../shared/http/errors.ts'
-import { json, jsonBody, userRoute } from '../../../shared/http/openapi.ts'
-import { validationFailed } from '../../../shared/http/validation.ts'
-import { API_KEY_SCOPES, type ApiKeyScope, newApiKey } from '../../../shared/ingest-auth.ts'
-import { activeOrg } from '../../../shared/tenant.ts'
+import { API_KEY_SCOPES, newApiKey } from '../../../../shared/api-keys.ts'
+import { asUser } from '../../../../shared/db.ts'
+import { notFound } from '../../../../shared/http/errors.ts'
+import { json, jsonBody, userRoute } from '../../../../shared/http/openapi.ts'
+import { validationFailed } from '../../../../shared/http/validation.ts'
+import { activeOrg } from '../../../../shared/tenant.ts'
+import { type ApiKeyRow, insertApiKey, listApiKeys, revokeApiKey } from './queries.ts'
 
 const Scopes = z.array(z.enum(API_KEY_SCOPES)).min(1).max(API_KEY_SCOPES.length)
   .refine((s) => new Set(s).size === s.length, 'must not repeat a scope')
@@ -39,17 +40,7 @@ const KeyParams = z.object({
   id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }),
 })
 
-type KeyRow = {
-  id: string
-  name: string
-  prefix: string
-  scopes: ApiKeyScope[]
-  created_at: Date
-  last_used_at: Date | null
-  revoked_at: Date | null
-}
-
-const asJson = (k: KeyRow) => ({
+const asJson = (k: ApiKeyRow) => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,
@@ -82,7 +73,7 @@ const revoke = userRoute({
   responses: { 204: { description: 'Revoked (or already revoked)' } },
 })
 
-/** Registers /events/keys. */
+/** POST, GET /events/keys and DELETE /events/keys/{id}. */
 export const keyRoutes = new OpenAPIHono({ defaultHook: validationFailed })
   .openapi(create, async (c) => {
     const { name, scopes = ['ingest'] } = c.req.valid('json')
@@ -90,21 +81,21 @@ export const keyRoutes = new OpenAPIHono({ defaultHook: validationFailed })
     const { key, prefix, hash } = await newApiKey()
     const row = await asUser(user.claims, async (tx) => {
       const org = await activeOrg(tx, { min: 'admin' })
-      const [row] = await tx<KeyRow[]>`
-        insert into public.api_keys (org_id, name, prefix, key_hash, scopes, created_by)
-        values (${org.id}, ${name}, ${prefix}, ${hash}, ${scopes}::text[], ${user.id})
-        returning id, name, prefix, scopes, created_at, last_used_at, revoked_at`
-      return row
+      return await insertApiKey(tx, {
+        orgId: org.id,
+        name,
+        prefix,
+        hash,
+        scopes,
+        createdBy: user.id,
+      })
     })
     return c.json({ ...asJson(row), key }, 201)
   })
   .openapi(list, async (c) => {
     const keys = await asUser(c.get('user').claims, async (tx) => {
       const org = await activeOrg(tx, { min: 'admin' })
-      return await tx<KeyRow[]>`
-        select id, name, prefix, scopes, created_at, last_used_at, revoked_at
-        from public.api_keys where org_id = ${org.id}
-        order by created_at desc, id`
+      return await listApiKeys(tx, { orgId: org.id })
     })
     return c.json({ keys: keys.map(asJson) }, 200)
   })
@@ -112,12 +103,7 @@ export const keyRoutes = new OpenAPIHono({ defaultHook: validationFailed })
     const { id } = c.req.valid('param')
     await asUser(c.get('user').claims, async (tx) => {
       const org = await activeOrg(tx, { min: 'admin' })
-      // Revoking twice keeps the first time, so the record shows when it really stopped.
-      const [row] = await tx`
-        update public.api_keys set revoked_at = coalesce(revoked_at, now())
-        where id = ${id} and org_id = ${org.id}
-        returning id`
-      if (!row) throw notFound('API key')
+      if (!await revokeApiKey(tx, { orgId: org.id, id })) throw notFound('API key')
     })
     return c.body(null, 204)
   })

@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict'
 import { sha256Hex } from '../../shared/crypto.ts'
 import { adminSql, call, newUser, test } from '../_helpers/stack.ts'
-import { ago, createKey, newOrg, newTeam } from './_helpers.ts'
+import { createApiKey } from '../_helpers/api_keys.ts'
+import { ago } from '../_helpers/events.ts'
+import { newOrg, newTeam } from '../_helpers/orgs.ts'
 
 let shared: ReturnType<typeof newTeam> | undefined
 /** One organization with a user per role, made on first use and shared by these tests. */
@@ -47,7 +49,7 @@ test('an admin creates a key, shown once and stored only as a hash', async () =>
 
 test('a key works as Authorization: Bearer and as apikey', async () => {
   const { owner, orgId } = await team()
-  const key = await createKey(owner)
+  const key = await createApiKey(owner)
   const bearer = await call('POST', '/events', { token: key, body: oneEvent() })
   assert.deepEqual(bearer.body, { accepted: 1, duplicates: 0 })
   // supabase-js sends the publishable key as Authorization; the lyt_ key in apikey wins.
@@ -66,7 +68,7 @@ test('a key works as Authorization: Bearer and as apikey', async () => {
 
 test('a key with only the read scope cannot ingest', async () => {
   const { admin } = await team()
-  const key = await createKey(admin, ['read'])
+  const key = await createApiKey(admin, { scopes: ['read'] })
   const res = await call('POST', '/events', { token: key, body: oneEvent() })
   assert.equal(res.status, 403)
   assert.match(res.body.error.message, /ingest scope/)
@@ -157,7 +159,7 @@ test('members and viewers cannot manage keys', async () => {
   }
   assert.equal((await call('GET', '/events/keys')).status, 401)
   // An API key is not a way into key management.
-  const apiKey = await createKey(admin)
+  const apiKey = await createApiKey(admin)
   assert.equal((await call('GET', '/events/keys', { token: apiKey })).status, 401)
 })
 

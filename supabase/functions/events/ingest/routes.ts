@@ -1,8 +1,15 @@
 /**
- * What one batch of events may contain. Every check runs on every event, so a refused
- * batch names each bad event by index (`body.events[3].occurred_at: ...`).
+ * POST /events: a batch of up to 1,000 events, stored in one statement. Events whose id and
+ * occurred_at are already stored are skipped (counted as duplicates), so a retried batch
+ * is harmless.
+ *
+ * Every check runs on every event, so a refused batch names each bad event by index
+ * (`body.events[3].occurred_at: ...`).
  */
 import { z } from '@hono/zod-openapi'
+import { json, jsonBody } from '../../../../shared/http/openapi.ts'
+import { ingestApp, ingestRoute } from '../../../../shared/http/ingest-route.ts'
+import { storeEvents } from './queries.ts'
 
 export const MAX_EVENTS = 1000
 /** Clocks drift; a little future is tolerated, more means a wrong clock or unit. */
@@ -35,9 +42,9 @@ const occurredAt = z.iso.datetime({
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
-// A plain-object test rather than z.record: the record schema checks every key and value
-// on its own, which cost more than all other checks of an event together; the values are
-// any JSON, and the size check below serializes them anyway.
+// A plain-object test rather than z.record, which checks every key and value on its own
+// (the costliest check of an event, docs/performance/ingestion.md); the values are any
+// JSON, and the size check below serializes them anyway.
 const properties = z.custom<Record<string, unknown>>(isObject, 'expected a JSON object').openapi({
   type: 'object',
   additionalProperties: true,
@@ -84,3 +91,31 @@ export const Ingested = z.object({
     description: 'Events whose id was already stored (or repeated in the batch)',
   }),
 }).openapi('Ingested')
+
+/**
+ * Sized so the largest batch stays well inside a hosted isolate's 256 MB; the peak it
+ * costs is measured by tests/bench/memory.ts (docs/performance/ingestion.md). 2 MiB holds
+ * 1,000 events of ~2 KB, properties included.
+ */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024
+
+const ingest = ingestRoute({
+  method: 'post',
+  path: '/',
+  summary: `Send up to ${MAX_EVENTS} events`,
+  description: 'With a user token (member or better of the active organization) or an API ' +
+    'key with the ingest scope. All or nothing: one invalid event refuses the whole batch, ' +
+    'and the 400 lists every invalid event by index. Give each event an `id` to make ' +
+    'retries safe: an event whose id and occurred_at are already stored is counted as a ' +
+    'duplicate and not stored again.',
+  request: { body: jsonBody(EventBatch) },
+  responses: { 200: json(Ingested, 'Stored') },
+}, { maxBodyBytes: MAX_BODY_BYTES })
+
+/** POST /events. */
+export const ingestRoutes = ingestApp()
+  .openapi(ingest, async (c) => {
+    const { events } = c.req.valid('json')
+    const accepted = await storeEvents(c.get('ingestor'), events)
+    return c.json({ accepted, duplicates: events.length - accepted }, 200)
+  })

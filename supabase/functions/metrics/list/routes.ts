@@ -2,10 +2,11 @@
  * GET /metrics: which metrics the active organization has, and over which dates.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi'
-import { asUser } from '../../../shared/db.ts'
-import { json, userRoute } from '../../../shared/http/openapi.ts'
-import { validationFailed } from '../../../shared/http/validation.ts'
-import { activeOrg } from '../../../shared/tenant.ts'
+import { asUser } from '../../../../shared/db.ts'
+import { json, userRoute } from '../../../../shared/http/openapi.ts'
+import { validationFailed } from '../../../../shared/http/validation.ts'
+import { activeOrg } from '../../../../shared/tenant.ts'
+import { listMetrics } from './queries.ts'
 
 const MetricSummary = z.object({
   metric_name: z.string(),
@@ -22,17 +23,12 @@ const list = userRoute({
   responses: { 200: json(z.object({ metrics: z.array(MetricSummary) }), 'By name') },
 })
 
-/** Registers GET /metrics. */
+/** GET /metrics. */
 export const listRoutes = new OpenAPIHono({ defaultHook: validationFailed })
   .openapi(list, async (c) => {
     const metrics = await asUser(c.get('user').claims, async (tx) => {
       const org = await activeOrg(tx)
-      return await tx<z.infer<typeof MetricSummary>[]>`
-        select metric_name, min(metric_date)::text as first_date,
-               max(metric_date)::text as last_date, count(*)::int as rows,
-               array_agg(distinct source order by source) as sources
-        from public.metrics where org_id = ${org.id}
-        group by metric_name order by metric_name`
+      return await listMetrics(tx, { orgId: org.id })
     })
     return c.json({ metrics }, 200)
   })

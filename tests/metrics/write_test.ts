@@ -1,10 +1,12 @@
 /**
- * POST /metrics and GET /metrics end to end: idempotent upserts, all-or-nothing
- * validation naming every bad row, duplicates within a batch, and who may write.
+ * POST /metrics end to end: idempotent upserts, all-or-nothing validation naming every bad
+ * row, duplicates within a batch, and who may write.
  */
 import assert from 'node:assert/strict'
-import { adminSql, call, newUser, test } from '../_helpers/stack.ts'
-import { createKey, newOrg, newTeam, problems } from './_helpers.ts'
+import { adminSql, call, test } from '../_helpers/stack.ts'
+import { createApiKey } from '../_helpers/api_keys.ts'
+import { newTeam } from '../_helpers/orgs.ts'
+import { problems } from '../_helpers/validation.ts'
 
 let shared: ReturnType<typeof newTeam> | undefined
 /** One organization with a user per role, made on first use and shared by these tests. */
@@ -69,7 +71,7 @@ test('a member writes rows, and the same batch again changes nothing', async () 
 
 test('an ingest API key writes metrics to its organization', async () => {
   const { admin, orgId } = await team()
-  const key = await createKey(admin)
+  const key = await createApiKey(admin)
   const res = await call('POST', '/metrics', {
     headers: { apikey: key },
     body: {
@@ -179,7 +181,7 @@ test('every field is checked', async () => {
   assert.match(huge.body.error.message, /^body\.rows\[0\]\.value: /)
 })
 
-test('viewers read but cannot write; other organizations see nothing', async () => {
+test('a viewer cannot write', async () => {
   const { viewer, orgId } = await team()
   const res = await call('POST', '/metrics', {
     token: viewer.token,
@@ -187,23 +189,4 @@ test('viewers read but cannot write; other organizations see nothing', async () 
   })
   assert.equal(res.status, 403)
   assert.equal((await total(orgId, 'viewer')).rows, 0)
-
-  const list = await call('GET', '/metrics', { token: viewer.token })
-  assert.equal(list.status, 200)
-  const sessions = list.body.metrics.find((m: { metric_name: string }) =>
-    m.metric_name === 'sessions'
-  )
-  assert.deepEqual(sessions, {
-    metric_name: 'sessions',
-    first_date: '2026-01-01',
-    last_date: '2026-01-03',
-    rows: 4,
-    sources: ['api', 'ga4'],
-  })
-
-  const outsider = await newUser('outsider')
-  await newOrg(outsider)
-  const theirs = await call('GET', '/metrics', { token: outsider.token })
-  assert.deepEqual(theirs.body, { metrics: [] })
-  assert.equal((await call('GET', '/metrics')).status, 401)
 })

@@ -1,8 +1,18 @@
 /**
- * What one batch of metric rows may contain. Every row is checked, so a refused batch
- * names each bad row by index (`body.rows[3].value: ...`), duplicates included.
+ * POST /metrics: up to 10,000 daily values, written in one statement. A row's key
+ * (metric_name, metric_date, source, dimension) is its identity: sending it again replaces
+ * the value, so re-sending a batch changes nothing.
+ *
+ * Every row is checked, so a refused batch names each bad row by index
+ * (`body.rows[3].value: ...`), duplicates included.
  */
 import { z } from '@hono/zod-openapi'
+import { inOneTrip } from '../../../../shared/db.ts'
+import { MetricNameSchema } from '../../../../shared/domain/metric-name.ts'
+import { ingestorActor } from '../../../../shared/http/ingest-guard.ts'
+import { ingestApp, ingestRoute } from '../../../../shared/http/ingest-route.ts'
+import { json, jsonBody } from '../../../../shared/http/openapi.ts'
+import { upsertMetrics } from './queries.ts'
 
 export const MAX_ROWS = 10_000
 const MAX_META_BYTES = 1024
@@ -17,11 +27,8 @@ const MAX_META_BYTES = 1024
 export const MAX_METRIC_MAGNITUDE = 1e15
 const VALUE_BOUNDS = 'must be between -1e15 and 1e15 (send large amounts in larger units)'
 
-// The same patterns as the checks on public.metrics, so the database never refuses a row.
-const metricName = z.string().regex(
-  /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/,
-  'expected a letter, then up to 99 letters, digits or _ . : -',
-)
+// The same pattern as the check on public.metrics.source, so the database never refuses a
+// row (the metric name's rule is shared/domain/metric-name.ts).
 const source = z.string().regex(
   /^[a-z0-9][a-z0-9_.:-]{0,63}$/,
   'expected up to 64 lowercase letters, digits or _ . : -',
@@ -42,7 +49,7 @@ const meta = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
 
 export const MetricRow = z.strictObject({
   metric_date: metricDate.openapi({ example: '2026-11-21' }),
-  metric_name: metricName.openapi({ example: 'sessions' }),
+  metric_name: MetricNameSchema,
   value: z.number()
     .min(-MAX_METRIC_MAGNITUDE, VALUE_BOUNDS)
     .max(MAX_METRIC_MAGNITUDE, VALUE_BOUNDS)
@@ -92,3 +99,35 @@ export const MetricBatch = z.strictObject({
 export const Written = z.object({
   written: z.number().int().openapi({ description: 'Rows now stored with these values' }),
 }).openapi('Written')
+
+/**
+ * Sized so the largest batch stays well inside a hosted isolate's 256 MB; the peak it
+ * costs is measured by tests/bench/memory.ts (docs/performance/ingestion.md). 2 MiB holds
+ * 10,000 rows of ~200 bytes, meta included.
+ */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024
+
+const write = ingestRoute({
+  method: 'post',
+  path: '/',
+  summary: `Write up to ${MAX_ROWS} metric values`,
+  description: 'With a user token (member or better of the active organization) or an API ' +
+    'key with the ingest scope. Idempotent: a row replaces the stored value with the same ' +
+    'metric_name, metric_date, source and dimension. All or nothing: one invalid row ' +
+    'refuses the whole batch, and the 400 lists every invalid row by index.',
+  request: { body: jsonBody(MetricBatch) },
+  responses: { 200: json(Written, 'Written') },
+}, { maxBodyBytes: MAX_BODY_BYTES })
+
+/** POST /metrics. */
+export const writeRoutes = ingestApp()
+  .openapi(write, async (c) => {
+    const { rows } = c.req.valid('json')
+    const ingestor = c.get('ingestor')
+    // One round trip: the metric rows stay locked only for the server's commit.
+    await inOneTrip(
+      ingestorActor(ingestor),
+      (sql) => upsertMetrics(sql, { orgId: ingestor.orgId, rows }),
+    )
+    return c.json({ written: rows.length }, 200)
+  })

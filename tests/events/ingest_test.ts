@@ -4,8 +4,11 @@
  */
 import assert from 'node:assert/strict'
 import { adminSql, call, newUser, stack, test } from '../_helpers/stack.ts'
-import { ago, createKey, newOrg, newTeam, problems } from './_helpers.ts'
-import { MAX_BODY_BYTES } from '../../supabase/functions/events/ingest.ts'
+import { createApiKey } from '../_helpers/api_keys.ts'
+import { ago } from '../_helpers/events.ts'
+import { newOrg, newTeam } from '../_helpers/orgs.ts'
+import { problems } from '../_helpers/validation.ts'
+import { MAX_BODY_BYTES } from '../../supabase/functions/events/ingest/routes.ts'
 
 let shared: ReturnType<typeof newTeam> | undefined
 /** One organization with a user per role, made on first use and shared by these tests. */
@@ -257,14 +260,14 @@ test("one organization's events never reach another's tables", async () => {
   const { member, orgId, admin } = await team()
   const other = await newUser('other-owner')
   const otherOrg = await newOrg(other)
-  const otherKey = await createKey(other)
+  const otherKey = await createApiKey(other)
   const marker = `isolation-${crypto.randomUUID()}`
   const events = [{ id: marker, name: marker, occurred_at: ago(0), actor_id: marker }]
   assert.equal(
     (await call('POST', '/events', { token: member.token, body: { events } })).status,
     200,
   )
-  const ours = await createKey(admin)
+  const ours = await createApiKey(admin)
   assert.equal(
     (await call('POST', '/events', { token: ours, body: { events } })).body.duplicates,
     1,
