@@ -19,7 +19,7 @@ const MAX_META_BYTES = 1024
 
 /**
  * The largest magnitude a metric value may have; the same bound as the check
- * `metrics_value_bounded` (migration 20261122000600_value_bounds.sql). A quadrillion is
+ * `metrics_value_bounded` (migration 20261122000200_analytics.sql). A quadrillion is
  * above any daily count or amount in minor currency units, keeps every whole value exact
  * in a float8 and a JS number (below 2^53), and keeps any sum the dashboard can make far
  * from float8's limit, which two values of 1e308 already passed.
