@@ -178,6 +178,18 @@ migrate() {
   supabase_cli db push --yes --db-url "$DB_URL?sslmode=disable" >"$STATE/db-push.log" 2>&1 \
     || { cat "$STATE/db-push.log" >&2; return 1; }
   grep -E '^Applying migration' "$STATE/db-push.log" | while read -r line; do log "$line"; done || true
+  wake_cron_scheduler
+}
+
+# pg_cron's scheduler can miss jobs a large migration schedules: the migration's flood of
+# catalog invalidations overflows the idle scheduler's queue, the overflow arrives as a
+# cache reset, and pg_cron's relcache callback ignores a reset (it only reacts to cron.job's
+# own invalidation), so those jobs stay unloaded until the next change to cron.job or a
+# restart. Touching each job once the scheduler has caught up (it wakes every second) sends
+# that invalidation alone. Deploying has the same step (README, "Deploying").
+wake_cron_scheduler() {
+  sleep 1.5
+  psql_db -c "select count(cron.alter_job(jobid, active := active)) from cron.job" >/dev/null
 }
 
 # Stops when the database has applied migrations that supabase/migrations no longer has
