@@ -9,6 +9,7 @@
 import { createApp } from '../../../shared/http/app.ts'
 import { activeUsersRoutes } from './active-users/routes.ts'
 import { breakdownRoutes } from './breakdown/routes.ts'
+import { catalogRoutes } from './catalog/routes.ts'
 import { featureUsageRoutes } from './feature-usage/routes.ts'
 import { feedRoutes } from './feed/routes.ts'
 import { retentionRoutes } from './retention/routes.ts'
@@ -18,7 +19,8 @@ import { tilesRoutes } from './tiles/routes.ts'
 export const app = createApp('dashboard', {
   title: 'Dashboard',
   description: 'Tiles, time series, breakdowns, active users, retention, feature usage, ' +
-    'the activity feed and CSV export over the active organization.',
+    'the activity feed, CSV export and the catalogue of metrics and events over the active ' +
+    'organization.',
 })
   .route('/', tilesRoutes)
   .route('/', seriesRoutes)
@@ -27,6 +29,7 @@ export const app = createApp('dashboard', {
   .route('/', retentionRoutes)
   .route('/', featureUsageRoutes)
   .route('/', feedRoutes)
+  .route('/', catalogRoutes)
 
 /** The dashboard's routes, for a typed client: `hc<AppType>(url)`. */
 export type AppType = typeof app

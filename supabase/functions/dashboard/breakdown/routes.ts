@@ -4,7 +4,8 @@
  * total; as JSON or as a CSV attachment.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi'
-import { asUser } from '../../../../shared/db.ts'
+import { asUser, type Tx } from '../../../../shared/db.ts'
+import { badRequest } from '../../../../shared/http/errors.ts'
 import { json, userRoute } from '../../../../shared/http/openapi.ts'
 import { validationFailed } from '../../../../shared/http/validation.ts'
 import {
@@ -18,8 +19,10 @@ import {
   formatParam,
   parseField,
   rangeQuerySchema,
+  ratioMetrics,
   reportScope,
   seriesListSchema,
+  type SeriesSpec,
   wantsCsv,
   WindowSchema,
   withRangeRules,
@@ -91,6 +94,7 @@ export const breakdownRoutes = new OpenAPIHono({ defaultHook: validationFailed }
     const by = parseField(q.by)
     const body = await asUser(c.get('user').claims, async (tx) => {
       const scope = await reportScope(tx, q)
+      await refuseRatio(tx, { org: scope.org, spec })
       const { filters, sort, offset, limit } = q
       const rows = await breakdownRows(tx, { spec, by, scope, filters, sort, offset, limit })
       return {
@@ -119,3 +123,16 @@ export const breakdownRoutes = new OpenAPIHono({ defaultHook: validationFailed }
     }
     return c.json(body, 200)
   })
+
+/**
+ * A ratio metric (engagementRate) has no meaningful sum per group: its groups would need
+ * their own numerators and denominators, so the caller breaks those down instead.
+ */
+async function refuseRatio(tx: Tx, { org, spec }: { org: string; spec: SeriesSpec }) {
+  if (spec.kind !== 'metric') return
+  const parts = (await ratioMetrics(tx, { org, names: [spec.name] })).get(spec.name)
+  if (!parts) return
+  const message = `${spec.name} is a ratio (${parts.numerator} / ${parts.denominator}); ` +
+    'break down its numerator and denominator instead'
+  throw badRequest(`query.series: ${message}`, [{ path: 'query.series', message }])
+}

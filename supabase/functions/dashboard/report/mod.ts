@@ -11,6 +11,7 @@
  * - filters.ts: the `filters` parameter and its SQL.
  * - buckets.ts: hour, day, week and month buckets of a window, their SQL and labels.
  * - totals.ts: `bucketTotals`, the one query behind tiles and series.
+ * - ratios.ts: ratio metrics (engagementRate), re-aggregated from their parts, never summed.
  * - csv.ts: CSV negotiation, quoting and the streamed attachment.
  *
  * Endpoint groups import from here; the files import each other directly.
@@ -21,5 +22,6 @@ export * from './filters.ts'
 export * from './measures.ts'
 export * from './org-days.ts'
 export * from './range.ts'
+export * from './ratios.ts'
 export * from './scope.ts'
 export * from './totals.ts'

@@ -11,6 +11,7 @@ import type { Tx } from '../../../../shared/db.ts'
 import { type BucketPlan, bucketsSql, type WindowIndex } from './buckets.ts'
 import { type Filter, filterSql, needsRawEvents } from './filters.ts'
 import type { SeriesSpec } from './measures.ts'
+import { expandRatios, ratioMetrics } from './ratios.ts'
 
 /** One bucket with the value of each requested series, in request order. */
 export type BucketTotals = {
@@ -102,16 +103,34 @@ function windowsOf(plan: BucketPlan): WindowIndex[] {
 }
 
 /**
- * Sums each series into each bucket of `plan`, in one statement: `buckets` lists the
- * buckets, `window_bounds` each window's outer bounds and bucket boundaries, and
- * `series_<n>` the values of the n-th series, left-joined onto the buckets (so a bucket
- * without rows is 0).
+ * Each series' value in each bucket of `plan`: a sum, or for a ratio metric (see
+ * ratios.ts) the sum of its numerator over the sum of its denominator, per bucket and
+ * per window.
  *
  * @example
  * const rows = await bucketTotals(tx, specs, { org, tz, filters, plan })
  * rows[0].values[1] // the first bucket's value of the second series
  */
 export async function bucketTotals(
+  tx: Tx,
+  specs: SeriesSpec[],
+  opts: Scope & { plan: BucketPlan },
+): Promise<BucketTotals[]> {
+  const names = specs.flatMap((s) => s.kind === 'metric' ? [s.name] : [])
+  const ratios = await ratioMetrics(tx, { org: opts.org, names })
+  if (ratios.size === 0) return await bucketSums(tx, specs, opts)
+  const { summed, collapse } = expandRatios(specs, ratios)
+  const rows = await bucketSums(tx, summed, opts)
+  return rows.map((row) => ({ ...row, values: collapse(row.values), totals: collapse(row.totals) }))
+}
+
+/**
+ * Sums each series into each bucket of `plan`, in one statement: `buckets` lists the
+ * buckets, `window_bounds` each window's outer bounds and bucket boundaries, and
+ * `series_<n>` the values of the n-th series, left-joined onto the buckets (so a bucket
+ * without rows is 0).
+ */
+async function bucketSums(
   tx: Tx,
   specs: SeriesSpec[],
   opts: Scope & { plan: BucketPlan },

@@ -1,0 +1,136 @@
+/**
+ * GET /dashboard/catalog (what an organization can chart) and ratio metrics in tiles,
+ * series and breakdown: a ratio is re-aggregated from its parts, never summed.
+ */
+import assert from 'node:assert/strict'
+import { insertEvents } from '../_helpers/events.ts'
+import { newOrgOwner, type OrgOwner } from '../_helpers/orgs.ts'
+import { adminSql, call, newUser, test } from '../_helpers/stack.ts'
+
+type Row = [name: string, day: string, source: string, dimension: string, value: number]
+
+async function insertMetrics(orgId: string, rows: Row[], meta: Record<string, unknown> = {}) {
+  for (const [name, day, source, dimension, value] of rows) {
+    await adminSql`
+      insert into public.metrics (org_id, metric_name, metric_date, source, dimension, value, meta)
+      values (${orgId}, ${name}, ${day}, ${source}, ${dimension}, ${value},
+              ${JSON.stringify(meta)}::text::jsonb)`
+  }
+}
+
+const RATIO = {
+  aggregation: 'ratio',
+  numerator: 'ga4.engagedSessions',
+  denominator: 'ga4.sessions',
+}
+
+/** Two days of GA4-like numbers: engagementRate 0.5 on 40 sessions, then 0.9 on 10. */
+async function arrangeEngagement(): Promise<OrgOwner> {
+  const owner = await newOrgOwner({ label: 'catalog' })
+  await insertMetrics(owner.orgId, [
+    ['ga4.sessions', '2026-03-01', 'ga4', '', 40],
+    ['ga4.sessions', '2026-03-02', 'ga4', '', 10],
+    ['ga4.sessions', '2026-03-02', 'ga4', 'channel:Organic Search', 6],
+    ['ga4.engagedSessions', '2026-03-01', 'ga4', '', 20],
+    ['ga4.engagedSessions', '2026-03-02', 'ga4', '', 9],
+  ])
+  await insertMetrics(owner.orgId, [
+    ['ga4.engagementRate', '2026-03-01', 'ga4', '', 0.5],
+    ['ga4.engagementRate', '2026-03-02', 'ga4', '', 0.9],
+  ], RATIO)
+  return owner
+}
+
+const get = (user: { token: string }, path: string, query: Record<string, string> = {}) =>
+  call('GET', `/dashboard/${path}?${new URLSearchParams(query)}`, { token: user.token })
+
+test('catalog: metrics with sources, dimensions, dates and aggregation; events', async () => {
+  const owner = await arrangeEngagement()
+  await insertMetrics(owner.orgId, [['signups', '2026-02-20', 'api', '', 3]])
+  await insertEvents(owner.orgId, [
+    { name: 'signup', at: '2026-03-01T10:05:00Z' },
+    { name: 'signup', at: '2026-03-02T18:00:00Z' },
+    { name: 'login', at: '2026-03-01T00:00:00Z' },
+  ])
+  const res = await get(owner, 'catalog')
+  assert.equal(res.status, 200, res.text)
+  assert.equal(res.body.timezone, 'UTC')
+  assert.deepEqual(res.body.metrics.map((m: { name: string }) => m.name), [
+    'ga4.engagedSessions',
+    'ga4.engagementRate',
+    'ga4.sessions',
+    'signups',
+  ])
+  const [, rate, sessions, signups] = res.body.metrics
+  assert.deepEqual(rate, {
+    name: 'ga4.engagementRate',
+    aggregation: 'ratio',
+    numerator: 'ga4.engagedSessions',
+    denominator: 'ga4.sessions',
+    sources: ['ga4'],
+    dimensions: [],
+    dimensions_truncated: false,
+    first_date: '2026-03-01',
+    last_date: '2026-03-02',
+  })
+  assert.equal(sessions.aggregation, 'sum')
+  assert.deepEqual(sessions.dimensions, ['channel:Organic Search'])
+  assert.deepEqual(signups.sources, ['api'])
+  assert.deepEqual(res.body.events, [
+    {
+      name: 'login',
+      first_seen: '2026-03-01T00:00:00.000Z',
+      last_seen: '2026-03-01T00:15:00.000Z',
+    },
+    {
+      name: 'signup',
+      first_seen: '2026-03-01T10:00:00.000Z',
+      last_seen: '2026-03-02T18:15:00.000Z',
+    },
+  ])
+  assert.equal(res.body.events_truncated, false)
+})
+
+test("catalog: another organization's metrics and events are not listed", async () => {
+  await arrangeEngagement()
+  const stranger = await newOrgOwner({ label: 'stranger' })
+  const res = await get(stranger, 'catalog')
+  assert.equal(res.status, 200, res.text)
+  assert.deepEqual(res.body.metrics, [])
+  assert.deepEqual(res.body.events, [])
+  const lonely = await newUser('no-org')
+  assert.equal((await get(lonely, 'catalog')).status, 404)
+})
+
+test('ratio metrics: tiles and series divide sums of the parts instead of summing', async () => {
+  const owner = await arrangeEngagement()
+  const range = { from: '2026-03-01', to: '2026-03-02', compare: 'none' }
+  const tiles = await get(owner, 'tiles', { series: 'metric:ga4.engagementRate', ...range })
+  assert.equal(tiles.status, 200, tiles.text)
+  const [rate] = tiles.body.tiles
+  // (20 + 9) / (40 + 10 + 6): every dimension of the denominator counts, as its sum does.
+  assert.equal(rate.value, 29 / 56)
+  assert.deepEqual(rate.sparkline.map((p: { value: number }) => p.value), [0.5, 9 / 16])
+
+  const series = await get(owner, 'series', {
+    series: 'metric:ga4.engagementRate,metric:ga4.sessions',
+    ...range,
+  })
+  assert.equal(series.status, 200, series.text)
+  const values = (id: string) =>
+    series.body.series.find((s: { series: string }) => s.series === id).values
+  assert.deepEqual(values('metric:ga4.engagementRate'), [0.5, 9 / 16])
+  assert.deepEqual(values('metric:ga4.sessions'), [40, 16])
+})
+
+test('ratio metrics: a breakdown is refused with a 400 naming the parts', async () => {
+  const owner = await arrangeEngagement()
+  const res = await get(owner, 'breakdown', {
+    series: 'metric:ga4.engagementRate',
+    by: 'dimension',
+    from: '2026-03-01',
+    to: '2026-03-02',
+  })
+  assert.equal(res.status, 400, res.text)
+  assert.match(res.body.error.message, /query\.series: .*ga4\.engagedSessions \/ ga4\.sessions/)
+})
