@@ -10,8 +10,8 @@ import { adminSql, newUser, type TestUser, uniqueSlug } from './stack.ts'
 /** A user and the organization they own, their active one. */
 export type OrgOwner = TestUser & { orgId: string }
 
-/** Where an organization is; the defaults suit most tests. */
-export type OrgOptions = { timezone?: string; name?: string }
+/** How an organization is made; the defaults (UTC, a unique slug as its name) suit most tests. */
+export type OrgOptions = { timezone?: string; name?: string; slug?: string }
 
 /**
  * A new organization owned by `owner`, which becomes their active one if they had none.
@@ -20,7 +20,7 @@ export type OrgOptions = { timezone?: string; name?: string }
  * const orgId = await newOrg(await newUser('owner'), { timezone: 'Europe/Paris' })
  */
 export async function newOrg(owner: TestUser, options: OrgOptions = {}): Promise<string> {
-  const slug = uniqueSlug('org')
+  const slug = options.slug ?? uniqueSlug('org')
   const [org] = await adminSql<{ id: string }[]>`
     insert into public.organizations (name, slug, timezone, created_by)
     values (${options.name ?? slug}, ${slug}, ${options.timezone ?? 'UTC'}, ${owner.id})

@@ -2,8 +2,9 @@
  * /account/me end to end: the profile with memberships, and its updates.
  */
 import assert from 'node:assert/strict'
-import { call, newUser, test } from '../_helpers/stack.ts'
-import { assertInvalid, createOrg } from '../orgs/_fixtures.ts'
+import { call, newUser, test, uniqueSlug } from '../_helpers/stack.ts'
+import { newOrg } from '../_helpers/orgs.ts'
+import { assertInvalid } from '../_helpers/validation.ts'
 
 type Me = {
   id: string
@@ -32,34 +33,35 @@ test('GET /account/me: a new user has a profile and no organizations', async () 
 
 test('GET /account/me lists memberships; the first organization becomes the default', async () => {
   const user = await newUser('joiner')
-  const first = await createOrg(user, { name: 'B First' })
-  const second = await createOrg(user, { name: 'A Second' })
+  const [firstSlug, secondSlug] = [uniqueSlug(), uniqueSlug()]
+  const firstId = await newOrg(user, { name: 'B First', slug: firstSlug })
+  const secondId = await newOrg(user, { name: 'A Second', slug: secondSlug })
   const res = await call<Me>('GET', '/account/me', { token: user.token })
   assert.equal(res.status, 200, res.text)
-  assert.equal(res.body.default_organization_id, first.id)
-  assert.equal(res.body.active_organization_id, first.id)
+  assert.equal(res.body.default_organization_id, firstId)
+  assert.equal(res.body.active_organization_id, firstId)
   assert.deepEqual(res.body.memberships, [
-    { org_id: second.id, name: 'A Second', slug: second.slug, role: 'owner' },
-    { org_id: first.id, name: 'B First', slug: first.slug, role: 'owner' },
+    { org_id: secondId, name: 'A Second', slug: secondSlug, role: 'owner' },
+    { org_id: firstId, name: 'B First', slug: firstSlug, role: 'owner' },
   ])
 })
 
 test('PATCH /account/me updates the name, avatar and default organization', async () => {
   const user = await newUser('patcher')
-  const first = await createOrg(user, { name: 'First' })
-  const second = await createOrg(user, { name: 'Second' })
+  const firstId = await newOrg(user, { name: 'First' })
+  const secondId = await newOrg(user, { name: 'Second' })
   const res = await call<Me>('PATCH', '/account/me', {
     token: user.token,
     body: {
       display_name: '  Grace Hopper ',
       avatar_url: 'https://example.com/grace.png',
-      default_organization_id: second.id,
+      default_organization_id: secondId,
     },
   })
   assert.equal(res.status, 200, res.text)
   assert.equal(res.body.display_name, 'Grace Hopper')
   assert.equal(res.body.avatar_url, 'https://example.com/grace.png')
-  assert.equal(res.body.default_organization_id, second.id)
+  assert.equal(res.body.default_organization_id, secondId)
   assert.equal(res.body.email, user.email)
   assert.equal(res.body.memberships.length, 2)
 
@@ -70,40 +72,40 @@ test('PATCH /account/me updates the name, avatar and default organization', asyn
   assert.equal(cleared.status, 200, cleared.text)
   assert.equal(cleared.body.display_name, null)
   assert.equal(cleared.body.avatar_url, null)
-  assert.equal(cleared.body.default_organization_id, second.id, 'untouched fields stay')
+  assert.equal(cleared.body.default_organization_id, secondId, 'untouched fields stay')
 
   const back = await call<Me>('PATCH', '/account/me', {
     token: user.token,
-    body: { default_organization_id: first.id },
+    body: { default_organization_id: firstId },
   })
-  assert.equal(back.body.default_organization_id, first.id)
+  assert.equal(back.body.default_organization_id, firstId)
   const read = await call<Me>('GET', '/account/me', { token: user.token })
   assert.deepEqual(read.body, back.body)
 })
 
 test("PATCH /account/me refuses another's organization as default with a plain 404", async () => {
   const [user, other] = await Promise.all([newUser('me'), newUser('other')])
-  await createOrg(user, { name: 'Mine' })
-  const theirs = await createOrg(other, { name: 'Their Secret Org' })
+  await newOrg(user, { name: 'Mine' })
+  const theirId = await newOrg(other, { name: 'Their Secret Org' })
   const res = await call('PATCH', '/account/me', {
     token: user.token,
-    body: { default_organization_id: theirs.id },
+    body: { default_organization_id: theirId },
   })
   assert.equal(res.status, 404, res.text)
-  assert.ok(!res.text.includes('Their Secret Org') && !res.text.includes(theirs.id))
+  assert.ok(!res.text.includes('Their Secret Org') && !res.text.includes(theirId))
   const made_up = await call('PATCH', '/account/me', {
     token: user.token,
     body: { default_organization_id: crypto.randomUUID() },
   })
   assert.deepEqual(res.body, made_up.body, 'the same answer as for an id that does not exist')
   const me = await call<Me>('GET', '/account/me', { token: user.token })
-  assert.notEqual(me.body.default_organization_id, theirs.id)
+  assert.notEqual(me.body.default_organization_id, theirId)
 })
 
 test('a default organization the user has left is reported as none', async () => {
   const [owner, member] = await Promise.all([newUser('owner'), newUser('member')])
-  const org = await createOrg(owner, { name: 'Left Behind' })
-  const invite = await call('POST', `/orgs/${org.id}/invitations`, {
+  const orgId = await newOrg(owner, { name: 'Left Behind' })
+  const invite = await call('POST', `/orgs/${orgId}/invitations`, {
     token: owner.token,
     body: { email: member.email },
   })
@@ -113,8 +115,8 @@ test('a default organization the user has left is reported as none', async () =>
   })
   assert.equal(accept.status, 200, accept.text)
   const joined = await call<Me>('GET', '/account/me', { token: member.token })
-  assert.equal(joined.body.default_organization_id, org.id, 'accepting sets the first default')
-  assert.equal((await call('POST', `/orgs/${org.id}/leave`, { token: member.token })).status, 204)
+  assert.equal(joined.body.default_organization_id, orgId, 'accepting sets the first default')
+  assert.equal((await call('POST', `/orgs/${orgId}/leave`, { token: member.token })).status, 204)
   const after = await call<Me>('GET', '/account/me', { token: member.token })
   assert.equal(after.body.default_organization_id, null)
   assert.deepEqual(after.body.memberships, [])
@@ -122,17 +124,17 @@ test('a default organization the user has left is reported as none', async () =>
 
 test('without a default, data requests act on the oldest membership', async () => {
   const user = await newUser('fallback')
-  const oldest = await createOrg(user, { name: 'Oldest' })
-  const chosen = await createOrg(user, { name: 'Chosen' })
+  const oldestId = await newOrg(user, { name: 'Oldest' })
+  const chosenId = await newOrg(user, { name: 'Chosen' })
   const patched = await call<Me>('PATCH', '/account/me', {
     token: user.token,
-    body: { default_organization_id: chosen.id },
+    body: { default_organization_id: chosenId },
   })
-  assert.equal(patched.body.active_organization_id, chosen.id)
-  assert.equal((await call('DELETE', `/orgs/${chosen.id}`, { token: user.token })).status, 204)
+  assert.equal(patched.body.active_organization_id, chosenId)
+  assert.equal((await call('DELETE', `/orgs/${chosenId}`, { token: user.token })).status, 204)
   const me = await call<Me>('GET', '/account/me', { token: user.token })
   assert.equal(me.body.default_organization_id, null)
-  assert.equal(me.body.active_organization_id, oldest.id)
+  assert.equal(me.body.active_organization_id, oldestId)
 })
 
 test('PATCH /account/me validates its body and names the field', async () => {

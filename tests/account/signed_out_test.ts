@@ -4,8 +4,8 @@
  * statement that sets up each user transaction).
  */
 import assert from 'node:assert/strict'
-import { adminSql, call, mintToken, newUser, stack, test, uniqueSlug } from '../_helpers/stack.ts'
-import { createOrg } from '../orgs/_fixtures.ts'
+import { adminSql, call, mintToken, newUser, stack, test } from '../_helpers/stack.ts'
+import { newOrgOwner } from '../_helpers/orgs.ts'
 
 /** One data request per function, each of which answers 2xx for a signed-in owner. */
 const dataRequests: [string, string, unknown?][] = [
@@ -20,12 +20,6 @@ const dataRequests: [string, string, unknown?][] = [
   ['POST', '/metrics', { rows: [{ metric_date: '2026-01-01', metric_name: 'probe', value: 1 }] }],
 ]
 
-async function ownerWithOrg(label: string) {
-  const user = await newUser(label)
-  await createOrg(user, { name: label, slug: uniqueSlug(label) })
-  return user
-}
-
 async function statuses(token: string) {
   const out: Record<string, number> = {}
   for (const [method, path, body] of dataRequests) {
@@ -35,7 +29,7 @@ async function statuses(token: string) {
 }
 
 test('after logout, the access token is refused (401) by every data function', async () => {
-  const user = await ownerWithOrg('signed-out')
+  const user = await newOrgOwner({ label: 'signed-out' })
   for (const [request, status] of Object.entries(await statuses(user.token))) {
     assert.ok(status >= 200 && status < 300, `${request} before logout: ${status}`)
   }
@@ -52,7 +46,7 @@ test('after logout, the access token is refused (401) by every data function', a
 })
 
 test('signing out one session leaves the other sessions of the user working', async () => {
-  const user = await ownerWithOrg('two-sessions')
+  const user = await newOrgOwner({ label: 'two-sessions' })
   const other = await fetch(`${stack.apiUrl}/auth/v1/token?grant_type=password`, {
     method: 'POST',
     headers: { apikey: stack.publishableKey, 'content-type': 'application/json' },
@@ -64,7 +58,7 @@ test('signing out one session leaves the other sessions of the user working', as
 })
 
 test('a session revoked by a reused refresh token (not_after passed) is refused too', async () => {
-  const user = await ownerWithOrg('revoked')
+  const user = await newOrgOwner({ label: 'revoked' })
   const [{ session_id }] = await adminSql<{ session_id: string }[]>`
     select session_id from auth.refresh_tokens where token = ${user.refreshToken}`
   await adminSql`update auth.sessions set not_after = now() - interval '1 second'
@@ -73,7 +67,7 @@ test('a session revoked by a reused refresh token (not_after passed) is refused 
 })
 
 test("a session_id of another user's live session is refused", async () => {
-  const user = await ownerWithOrg('borrowed')
+  const user = await newOrgOwner({ label: 'borrowed' })
   const stranger = await newUser('stranger')
   const [{ session_id }] = await adminSql<{ session_id: string }[]>`
     select session_id from auth.refresh_tokens where token = ${stranger.refreshToken}`
@@ -82,7 +76,7 @@ test("a session_id of another user's live session is refused", async () => {
 })
 
 test('a token without session_id (minted with the project key) has no session to end', async () => {
-  const user = await ownerWithOrg('no-session')
+  const user = await newOrgOwner({ label: 'no-session' })
   const token = await mintToken({ sub: user.id, email: user.email })
   assert.equal((await call('GET', '/orgs', { token })).status, 200)
   const odd = await mintToken({ sub: user.id, email: user.email, session_id: 'not-a-uuid' })

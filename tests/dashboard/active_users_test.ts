@@ -4,14 +4,10 @@
  */
 import assert from 'node:assert/strict'
 import { adminSql, call, test } from '../_helpers/stack.ts'
-import {
-  activity,
-  assertInvalid,
-  dashboard,
-  insertEvents,
-  newOrgOwner,
-  todayUtc,
-} from './engagement_fixtures.ts'
+import { newOrgOwner } from '../_helpers/orgs.ts'
+import { insertEvents } from '../_helpers/events.ts'
+import { assertInvalid } from '../_helpers/validation.ts'
+import { activity, dashboard, todayUtc } from './_activity.ts'
 
 // Around 2026-03-31 (D): a1 on D and D-10, a2 on D-3, a3 on D-6 (the first day of D's
 // 7-day window), a4 on D-7 (just outside it), a5 on D-29 (the first day of the 30-day
@@ -96,7 +92,7 @@ test('active users: a range gives the daily series, its last day the headline', 
 })
 
 test("active users: days are the organization's, and today is the default", async () => {
-  const owner = await newOrgOwner('America/New_York')
+  const owner = await newOrgOwner({ timezone: 'America/New_York' })
   // 02:00 UTC on 31 March is still 30 March (22:00 EDT) in New York.
   await insertEvents(owner.orgId, [
     { id: 'late', at: '2026-03-31T02:00:00Z', actor: 'night-owl' },
@@ -116,7 +112,7 @@ test("active users: days are the organization's, and today is the default", asyn
 })
 
 test('active users: after a timezone change, the queued rebuild moves past days to the new zone', async () => {
-  const owner = await newOrgOwner('UTC')
+  const owner = await newOrgOwner({ timezone: 'UTC' })
   // 02:00 UTC on 31 March: the 31st in UTC, the 30th in New York.
   await insertEvents(owner.orgId, [{ id: 'late', at: '2026-03-31T02:00:00Z', actor: 'night-owl' }])
   const days = async () =>

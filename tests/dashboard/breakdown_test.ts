@@ -5,19 +5,15 @@
  */
 import assert from 'node:assert/strict'
 import { test } from '../_helpers/stack.ts'
-import {
-  assertInvalid,
-  getReport,
-  insertEvents,
-  insertMetrics,
-  type OrgUser,
-  orgUser,
-} from './_report_fixtures.ts'
+import { newOrgOwner, type OrgOwner } from '../_helpers/orgs.ts'
+import { insertEvents } from '../_helpers/events.ts'
+import { assertInvalid } from '../_helpers/validation.ts'
+import { getReport, insertMetrics } from './_reports.ts'
 
 const window = { from: '2026-04-01', to: '2026-04-30' }
 
-async function arrange(): Promise<OrgUser> {
-  const user = await orgUser('UTC')
+async function arrange(): Promise<OrgOwner> {
+  const user = await newOrgOwner({ timezone: 'UTC' })
   await insertMetrics(user.orgId, [
     ['sessions', '2026-04-01', 'ga', 'organic', 30],
     ['sessions', '2026-04-30', 'ga', 'organic', 20],
@@ -29,9 +25,9 @@ async function arrange(): Promise<OrgUser> {
     ['users', '2026-04-03', 'ga', 'other-metric', 1000],
   ])
   await insertEvents(user.orgId, [
-    { name: 'signup', at: '2026-04-05T10:00:00Z', props: { plan: 'pro' } },
-    { name: 'signup', at: '2026-04-06T10:00:00Z', props: { plan: 'pro' } },
-    { name: 'signup', at: '2026-04-07T10:00:00Z', props: { plan: 'free' } },
+    { name: 'signup', at: '2026-04-05T10:00:00Z', properties: { plan: 'pro' } },
+    { name: 'signup', at: '2026-04-06T10:00:00Z', properties: { plan: 'pro' } },
+    { name: 'signup', at: '2026-04-07T10:00:00Z', properties: { plan: 'free' } },
     { name: 'login', at: '2026-04-08T10:00:00Z' },
     { name: 'login', at: '2026-04-30T23:59:59Z' },
     { name: 'login', at: '2026-05-01T00:00:00Z' }, // outside the window
@@ -151,7 +147,7 @@ test('breakdown: events by name and by property (null when absent)', async () =>
 })
 
 test('breakdown: no data means no groups and a zero total', async () => {
-  const user = await orgUser('UTC')
+  const user = await newOrgOwner({ timezone: 'UTC' })
   const res = await getReport(user, 'breakdown', { series: 'events', by: 'event_name', ...window })
   assert.equal(res.status, 200, res.text)
   assert.deepEqual(
@@ -162,7 +158,7 @@ test('breakdown: no data means no groups and a zero total', async () => {
 
 test("breakdown: another organization's user sees nothing", async () => {
   await arrange()
-  const other = await orgUser('UTC', 'other')
+  const other = await newOrgOwner({ timezone: 'UTC', label: 'other' })
   for (const [series, by] of [['metric:sessions', 'dimension'], ['events', 'property.plan']]) {
     const res = await getReport(other, 'breakdown', { series, by, ...window })
     assert.equal(res.status, 200, res.text)
@@ -172,7 +168,7 @@ test("breakdown: another organization's user sees nothing", async () => {
 })
 
 test('breakdown: every bad parameter is a 400 naming it', async () => {
-  const user = await orgUser('UTC')
+  const user = await newOrgOwner({ timezone: 'UTC' })
   const base = { series: 'metric:sessions', by: 'dimension', ...window }
   const bad = (query: Record<string, string>) => getReport(user, 'breakdown', { ...base, ...query })
   assertInvalid(await bad({ by: 'country' }), 'query.by')

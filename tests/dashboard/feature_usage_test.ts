@@ -4,13 +4,10 @@
  */
 import assert from 'node:assert/strict'
 import { call, test } from '../_helpers/stack.ts'
-import {
-  assertInvalid,
-  type CraftedEvent,
-  dashboard,
-  insertEvents,
-  newOrgOwner,
-} from './engagement_fixtures.ts'
+import { newOrgOwner } from '../_helpers/orgs.ts'
+import { type CraftedEvent, insertEvents } from '../_helpers/events.ts'
+import { assertInvalid } from '../_helpers/validation.ts'
+import { dashboard } from './_activity.ts'
 
 const events: CraftedEvent[] = [
   { id: 'pv1', at: '2026-03-10T08:00:00Z', name: 'page_view', actor: 'p1' },
@@ -66,7 +63,7 @@ test('feature usage: limit and offset page through names, total_groups counts al
 })
 
 test("feature usage: days follow the timezone asked for, else the organization's", async () => {
-  const owner = await newOrgOwner('Asia/Tokyo')
+  const owner = await newOrgOwner({ timezone: 'Asia/Tokyo' })
   await insertEvents(owner.orgId, events)
   const tokyo = await dashboard(owner, '/feature-usage?from=2026-03-10&to=2026-03-11')
   assert.equal(tokyo.status, 200, tokyo.text)

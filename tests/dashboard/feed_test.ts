@@ -4,13 +4,10 @@
  */
 import assert from 'node:assert/strict'
 import { call, test } from '../_helpers/stack.ts'
-import {
-  assertInvalid,
-  type CraftedEvent,
-  dashboard,
-  insertEvents,
-  newOrgOwner,
-} from './engagement_fixtures.ts'
+import { newOrgOwner } from '../_helpers/orgs.ts'
+import { type CraftedEvent, insertEvents } from '../_helpers/events.ts'
+import { assertInvalid } from '../_helpers/validation.ts'
+import { dashboard } from './_activity.ts'
 
 // Newest first the feed is g, f, e, d, c, b, a: a and b share an instant (id breaks the
 // tie), c and d are one and two microseconds later (the same millisecond).

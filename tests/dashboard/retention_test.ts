@@ -4,15 +4,10 @@
  */
 import assert from 'node:assert/strict'
 import { call, test } from '../_helpers/stack.ts'
-import {
-  activity,
-  assertInvalid,
-  dashboard,
-  insertEvents,
-  newOrgOwner,
-  shiftDay,
-  todayUtc,
-} from './engagement_fixtures.ts'
+import { newOrgOwner } from '../_helpers/orgs.ts'
+import { insertEvents } from '../_helpers/events.ts'
+import { assertInvalid } from '../_helpers/validation.ts'
+import { activity, dashboard, shiftDay, todayUtc } from './_activity.ts'
 
 // Monday 2 March 2026: u1-u4 first seen. u1 and u2 come back on day 1, u1 on day 7 and
 // day 30 (1 April), u3 on day 10. u6 is first seen on Tuesday, u5 on Wednesday (back on

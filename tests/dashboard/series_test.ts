@@ -5,20 +5,16 @@
  */
 import assert from 'node:assert/strict'
 import { test } from '../_helpers/stack.ts'
-import {
-  assertInvalid,
-  getReport,
-  insertEvents,
-  insertMetrics,
-  orgUser,
-  valuesOf,
-} from './_report_fixtures.ts'
+import { newOrgOwner } from '../_helpers/orgs.ts'
+import { insertEvents } from '../_helpers/events.ts'
+import { assertInvalid } from '../_helpers/validation.ts'
+import { getReport, insertMetrics, valuesOf } from './_reports.ts'
 
 type Bucket = { label: string; start: string; end: string }
 const labels = (buckets: Bucket[]) => buckets.map((b) => b.label)
 
 test('series: the spring-forward day in New York has 23 hourly buckets', async () => {
-  const user = await orgUser('America/New_York')
+  const user = await newOrgOwner({ timezone: 'America/New_York' })
   await insertEvents(user.orgId, [
     { name: 'signup', at: '2026-03-08T06:30:00Z' }, // 01:30 EST
     { name: 'signup', at: '2026-03-08T07:15:00Z' }, // 03:15 EDT, the hour after the gap
@@ -60,7 +56,7 @@ test('series: the spring-forward day in New York has 23 hourly buckets', async (
 })
 
 test('series: the fall-back day in New York has 25 hourly buckets, 01:00 twice', async () => {
-  const user = await orgUser('UTC')
+  const user = await newOrgOwner({ timezone: 'UTC' })
   await insertEvents(user.orgId, [
     { name: 'signup', at: '2026-11-01T05:30:00Z' }, // 01:30 EDT
     { name: 'signup', at: '2026-11-01T06:30:00Z' }, // 01:30 EST
@@ -87,7 +83,7 @@ test('series: the fall-back day in New York has 25 hourly buckets, 01:00 twice',
 })
 
 test('series: day buckets are local days, 23 hours long on a DST day', async () => {
-  const user = await orgUser('America/New_York')
+  const user = await newOrgOwner({ timezone: 'America/New_York' })
   await insertEvents(user.orgId, [
     { name: 'signup', at: '2026-03-08T04:30:00Z' }, // 2026-03-07 23:30 EST
     { name: 'signup', at: '2026-03-09T03:30:00Z' }, // 2026-03-08 23:30 EDT
@@ -107,7 +103,7 @@ test('series: day buckets are local days, 23 hours long on a DST day', async () 
 })
 
 test('series: missing days are zero-filled', async () => {
-  const user = await orgUser('UTC')
+  const user = await newOrgOwner({ timezone: 'UTC' })
   await insertMetrics(user.orgId, [['sessions', '2026-05-03', 'ga', '', 7]])
   await insertEvents(user.orgId, [{ name: 'signup', at: '2026-05-05T10:00:00Z' }])
   const res = await getReport(user, 'series', {
@@ -130,7 +126,7 @@ test('series: missing days are zero-filled', async () => {
 })
 
 test('series: ISO week buckets start on Monday, clipped to the range', async () => {
-  const user = await orgUser('UTC')
+  const user = await newOrgOwner({ timezone: 'UTC' })
   await insertMetrics(user.orgId, [
     ['sessions', '2026-03-03', 'ga', '', 1000], // before the range
     ['sessions', '2026-03-04', 'ga', '', 2], // Wednesday, first (partial) week
@@ -159,7 +155,7 @@ test('series: ISO week buckets start on Monday, clipped to the range', async () 
 })
 
 test('series: month buckets are calendar months, clipped to the range', async () => {
-  const user = await orgUser('Europe/Berlin')
+  const user = await newOrgOwner({ timezone: 'Europe/Berlin' })
   await insertEvents(user.orgId, [
     { name: 'signup', at: '2026-01-14T22:59:59Z' }, // 2026-01-14 23:59:59 in Berlin: before
     { name: 'signup', at: '2026-01-31T23:30:00Z' }, // 2026-02-01 00:30 in Berlin
@@ -183,7 +179,7 @@ test('series: month buckets are calendar months, clipped to the range', async ()
 })
 
 test('series: comparison buckets are aligned by index', async () => {
-  const user = await orgUser('UTC')
+  const user = await newOrgOwner({ timezone: 'UTC' })
   await insertMetrics(user.orgId, [
     ['sessions', '2026-03-07', 'ga', '', 1],
     ['sessions', '2026-03-09', 'ga', '', 3],
@@ -225,7 +221,7 @@ test('series: comparison buckets are aligned by index', async () => {
 })
 
 test('series: hourly comparison of the DST day with the day before', async () => {
-  const user = await orgUser('America/New_York')
+  const user = await newOrgOwner({ timezone: 'America/New_York' })
   await insertEvents(user.orgId, [{ name: 'signup', at: '2026-03-07T06:10:00Z' }]) // 01:10 EST
   const res = await getReport(user, 'series', {
     series: 'events',
@@ -243,13 +239,13 @@ test('series: hourly comparison of the DST day with the day before', async () =>
 })
 
 test("series: another organization's user sees zeros", async () => {
-  const owner = await orgUser('UTC')
+  const owner = await newOrgOwner({ timezone: 'UTC' })
   await insertEvents(owner.orgId, [{ name: 'signup', at: '2026-05-02T10:00:00Z' }])
   await insertMetrics(owner.orgId, [['sessions', '2026-05-02', 'ga', '', 9]])
   const query = { series: 'events,metric:sessions', from: '2026-05-01', to: '2026-05-03' }
   const mine = await getReport(owner, 'series', query)
   assert.deepEqual(valuesOf(mine.body, 'events'), [0, 1, 0])
-  const other = await orgUser('UTC', 'other')
+  const other = await newOrgOwner({ timezone: 'UTC', label: 'other' })
   const theirs = await getReport(other, 'series', query)
   assert.equal(theirs.status, 200, theirs.text)
   assert.deepEqual(valuesOf(theirs.body, 'events'), [0, 0, 0])
@@ -257,7 +253,7 @@ test("series: another organization's user sees zeros", async () => {
 })
 
 test('series: every bad parameter is a 400 naming it', async () => {
-  const user = await orgUser('UTC')
+  const user = await newOrgOwner({ timezone: 'UTC' })
   const bad = (query: Record<string, string>) => getReport(user, 'series', query)
   const base = { series: 'events', from: '2026-01-01', to: '2026-01-31' }
   assertInvalid(await bad({ ...base, granularity: 'minute' }), 'query.granularity')

@@ -5,18 +5,15 @@
  */
 import assert from 'node:assert/strict'
 import { newUser, test } from '../_helpers/stack.ts'
-import {
-  assertInvalid,
-  getReport,
-  insertEvents,
-  insertMetrics,
-  orgUser,
-} from './_report_fixtures.ts'
+import { newOrgOwner } from '../_helpers/orgs.ts'
+import { insertEvents } from '../_helpers/events.ts'
+import { assertInvalid } from '../_helpers/validation.ts'
+import { getReport, insertMetrics } from './_reports.ts'
 
 const week = { from: '2026-02-08', to: '2026-02-14' }
 
 async function arrangeWeek() {
-  const user = await orgUser('UTC')
+  const user = await newOrgOwner({ timezone: 'UTC' })
   await insertMetrics(user.orgId, [
     ['sessions', '2026-02-08', 'ga', 'organic', 10],
     ['sessions', '2026-02-10', 'ga', 'organic', 3],
@@ -116,7 +113,7 @@ test('tiles: compare=none has no comparison; previous_year compares the same dat
 })
 
 test("tiles: days are the timezone's days (the org's by default)", async () => {
-  const user = await orgUser('America/New_York')
+  const user = await newOrgOwner({ timezone: 'America/New_York' })
   await insertEvents(user.orgId, [
     { name: 'signup', at: '2026-02-08T00:30:00Z' }, // 2026-02-07 19:30 in New York
     { name: 'signup', at: '2026-02-15T04:30:00Z' }, // 2026-02-14 23:30 in New York
@@ -136,7 +133,7 @@ test("tiles: days are the timezone's days (the org's by default)", async () => {
 })
 
 test('tiles: a preset ends today and the sparkline has a point per day', async () => {
-  const user = await orgUser('UTC')
+  const user = await newOrgOwner({ timezone: 'UTC' })
   const res = await getReport(user, 'tiles', { series: 'events', range: '28d' })
   assert.equal(res.status, 200, res.text)
   assert.equal(res.body.window.to, new Date().toISOString().slice(0, 10))
@@ -148,7 +145,7 @@ test('tiles: a preset ends today and the sparkline has a point per day', async (
 
 test("tiles: another organization's user sees zeros for the same query", async () => {
   await arrangeWeek()
-  const other = await orgUser('UTC', 'other')
+  const other = await newOrgOwner({ timezone: 'UTC', label: 'other' })
   const res = await getReport(other, 'tiles', {
     series: 'metric:sessions,event:signup,events',
     ...week,
@@ -170,7 +167,7 @@ test('tiles: sign-in and an organization are required', async () => {
 })
 
 test('tiles: every bad parameter is a 400 naming it', async () => {
-  const user = await orgUser('UTC')
+  const user = await newOrgOwner({ timezone: 'UTC' })
   const bad = (query: Record<string, string>) => getReport(user, 'tiles', query)
   assertInvalid(await bad({}), 'query.series')
   assertInvalid(await bad({ series: 'pageviews' }), 'query.series[0]', /not a series/)

@@ -6,13 +6,10 @@
  */
 import assert from 'node:assert/strict'
 import { adminSql, call, type Reply, test } from '../_helpers/stack.ts'
-import {
-  assertInvalid,
-  getReport,
-  insertEvents,
-  insertMetrics,
-  orgUser,
-} from '../dashboard/_report_fixtures.ts'
+import { newOrgOwner } from '../_helpers/orgs.ts'
+import { insertEvents } from '../_helpers/events.ts'
+import { assertInvalid } from '../_helpers/validation.ts'
+import { getReport, insertMetrics } from '../dashboard/_reports.ts'
 
 /** The day `n` days before today (UTC), as YYYY-MM-DD. */
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10)
@@ -24,7 +21,7 @@ function assertNul(res: Reply, field: string) {
 }
 
 test('NUL in an account, organization or key name is a 400 naming it; nothing changes', async () => {
-  const user = await orgUser()
+  const user = await newOrgOwner({ name: 'Untouched Org' })
   const token = user.token
   assertNul(
     await call('PATCH', '/account/me', { token, body: { display_name: 'Ada\u0000' } }),
@@ -38,14 +35,14 @@ test('NUL in an account, organization or key name is a 400 naming it; nothing ch
     'body.name',
   )
   const orgs = await call('GET', '/orgs', { token })
-  assert.deepEqual(orgs.body.organizations.map((o: { name: string }) => o.name), ['Reports Org'])
+  assert.deepEqual(orgs.body.organizations.map((o: { name: string }) => o.name), ['Untouched Org'])
 
   assertNul(await call('POST', '/events/keys', { token, body: { name: 'k\u0000' } }), 'body.name')
   assert.deepEqual((await call('GET', '/events/keys', { token })).body.keys, [])
 })
 
 test('NUL in a feed, report or filter parameter is a 400 naming it', async () => {
-  const { token } = await orgUser()
+  const { token } = await newOrgOwner()
   const filters = (value: unknown) =>
     encodeURIComponent(JSON.stringify([{ field: 'event_name', op: 'in', value }]))
   const cases: [string, string][] = [
@@ -68,7 +65,7 @@ test('NUL in a feed, report or filter parameter is a 400 naming it', async () =>
 })
 
 test('NUL in an event or a metric refuses the whole batch, naming it; nothing is stored', async () => {
-  const user = await orgUser()
+  const user = await newOrgOwner()
   const now = new Date().toISOString()
   const events = [
     { name: 'fine', occurred_at: now },
@@ -96,12 +93,12 @@ test('NUL in an event or a metric refuses the whole batch, naming it; nothing is
 })
 
 test('property filters beyond numeric range answer 200, matching numbers as ingestion read them', async () => {
-  const user = await orgUser()
+  const user = await newOrgOwner()
   const at = new Date(Date.now() - 60_000).toISOString()
   await insertEvents(user.orgId, [
-    { name: 'zero', at, props: { plan: 0 } },
-    { name: 'text', at, props: { plan: '1e999999' } },
-    { name: 'large', at, props: { plan: 1e300 } },
+    { name: 'zero', at, properties: { plan: 0 } },
+    { name: 'text', at, properties: { plan: '1e999999' } },
+    { name: 'large', at, properties: { plan: 1e300 } },
   ])
   const names = async (value: string) => {
     const res = await call('GET', `/dashboard/events?property.plan=${value}`, { token: user.token })
@@ -116,7 +113,7 @@ test('property filters beyond numeric range answer 200, matching numbers as inge
 })
 
 test('metric values beyond ±1e15 are refused by the API and by the database', async () => {
-  const user = await orgUser()
+  const user = await newOrgOwner()
   for (const value of [1e308, -1e308, 1e15 + 2, -1e16]) {
     const rows = [{ metric_date: daysAgo(1), metric_name: 'big', value }]
     const res = await call('POST', '/metrics', { token: user.token, body: { rows } })
@@ -130,7 +127,7 @@ test('metric values beyond ±1e15 are refused by the API and by the database', a
 })
 
 test('sums of values at the bound answer 200 on tiles, series, breakdown and CSV', async () => {
-  const user = await orgUser()
+  const user = await newOrgOwner()
   const [day1, day2] = [daysAgo(2), daysAgo(1)]
   const rows = ['a', 'b', 'c'].map((dimension) => ({
     metric_date: day1,

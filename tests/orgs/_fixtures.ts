@@ -1,10 +1,10 @@
 /**
- * Arrangements shared by the orgs and account tests: an organization made through the API
- * with its owner, members of a given role put in place directly (what accepting an
- * invitation does), and the 400 and 404 answers they check.
+ * The orgs API's own arrangements: an organization made through POST /orgs (the endpoint
+ * under test here; other functions' tests use newOrg from _helpers/orgs.ts), and the 404 a
+ * non-member gets.
  */
 import assert from 'node:assert/strict'
-import { adminSql, call, type Reply, type TestUser, uniqueSlug } from '../_helpers/stack.ts'
+import { call, type Reply, type TestUser, uniqueSlug } from '../_helpers/stack.ts'
 
 export type Org = {
   id: string
@@ -24,20 +24,6 @@ export async function createOrg(owner: TestUser, body: Record<string, unknown> =
   })
   assert.equal(res.status, 201, res.text)
   return res.body
-}
-
-/** Makes `user` a member of `orgId` with `role`, bypassing invitations. */
-export async function addMember(orgId: string, user: TestUser, role: string) {
-  await adminSql`
-    insert into public.memberships (org_id, user_id, role)
-    values (${orgId}, ${user.id}, ${role}::public.org_role)`
-}
-
-/** Asserts a 400 whose message names `field` (e.g. `body.name`). */
-export function assertInvalid(res: Reply, field: string) {
-  assert.equal(res.status, 400, res.text)
-  assert.equal(res.body.error.code, 'invalid_request')
-  assert.match(res.body.error.message, new RegExp(field.replace(/[.[\]]/g, '\\$&')), res.text)
 }
 
 /** Asserts the 404 a non-member gets, which must not reveal anything about the target. */

@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict'
 import { adminSql, call, newUser, test } from '../_helpers/stack.ts'
-import { addMember, assertHidden, assertInvalid, createOrg, type Org } from './_fixtures.ts'
+import { addMember } from '../_helpers/orgs.ts'
+import { assertInvalid } from '../_helpers/validation.ts'
+import { assertHidden, createOrg, type Org } from './_fixtures.ts'
 
 type Invitation = {
   id: string

@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict'
 import { call, newUser, test, type TestUser } from '../_helpers/stack.ts'
-import { addMember, assertHidden, assertInvalid, createOrg } from './_fixtures.ts'
+import { addMember } from '../_helpers/orgs.ts'
+import { assertInvalid } from '../_helpers/validation.ts'
+import { assertHidden, createOrg } from './_fixtures.ts'
 
 type Member = {
   user_id: string

@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict'
 import { call, newUser, test, uniqueSlug } from '../_helpers/stack.ts'
-import { addMember, assertHidden, assertInvalid, createOrg, type Org } from './_fixtures.ts'
+import { addMember } from '../_helpers/orgs.ts'
+import { assertInvalid } from '../_helpers/validation.ts'
+import { assertHidden, createOrg, type Org } from './_fixtures.ts'
 
 test('POST /orgs creates an organization owned by the caller', async () => {
   const owner = await newUser('creator')

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { adminSql, call, newUser, stack, test } from '../_helpers/stack.ts'
-import { addMember, createOrg } from './_fixtures.ts'
+import { addMember, newOrg } from '../_helpers/orgs.ts'
 
 /** DELETE /auth/v1/admin/users/{id}, with the secret key unless `key` says otherwise. */
 async function deleteUser(id: string, key = stack.secretKey) {
@@ -19,12 +19,12 @@ async function deleteUser(id: string, key = stack.secretKey) {
 
 test('deleting the only person in an organization deletes the organization too', async () => {
   const owner = await newUser('solo')
-  const org = await createOrg(owner)
+  const orgId = await newOrg(owner)
 
   const res = await deleteUser(owner.id)
   assert.equal(res.status, 200, res.text)
   const [left] = await adminSql`
-    select (select count(*)::int from public.organizations where id = ${org.id}) as orgs,
+    select (select count(*)::int from public.organizations where id = ${orgId}) as orgs,
            (select count(*)::int from auth.users where id = ${owner.id}) as users`
   assert.deepEqual({ ...left }, { orgs: 0, users: 0 })
 })
@@ -33,21 +33,21 @@ test('deleting the only owner makes the longest-standing admin owner', async () 
   const [owner, firstAdmin, laterAdmin, viewer] = await Promise.all(
     ['owner', 'first-admin', 'later-admin', 'viewer'].map((l) => newUser(l)),
   )
-  const org = await createOrg(owner)
-  await addMember(org.id, firstAdmin, 'admin')
-  await addMember(org.id, laterAdmin, 'admin')
-  await addMember(org.id, viewer, 'viewer')
+  const orgId = await newOrg(owner)
+  await addMember(orgId, firstAdmin, 'admin')
+  await addMember(orgId, laterAdmin, 'admin')
+  await addMember(orgId, viewer, 'viewer')
   await adminSql`
     update public.memberships set created_at = now() - interval '1 day'
-    where org_id = ${org.id} and user_id = ${firstAdmin.id}`
+    where org_id = ${orgId} and user_id = ${firstAdmin.id}`
 
   const res = await deleteUser(owner.id)
   assert.equal(res.status, 200, res.text)
 
-  const mine = await call('GET', `/orgs/${org.id}`, { token: firstAdmin.token })
+  const mine = await call('GET', `/orgs/${orgId}`, { token: firstAdmin.token })
   assert.equal(mine.status, 200, mine.text)
   assert.equal(mine.body.role, 'owner')
-  const members = await call('GET', `/orgs/${org.id}/members`, { token: viewer.token })
+  const members = await call('GET', `/orgs/${orgId}/members`, { token: viewer.token })
   assert.equal(members.status, 200, members.text)
   assert.deepEqual(
     members.body.members.map((m: { user_id: string; role: string }) => [m.user_id, m.role]),
@@ -57,15 +57,15 @@ test('deleting the only owner makes the longest-standing admin owner', async () 
 
 test('a user cannot delete anyone through the admin API, and nothing changes', async () => {
   const [owner, admin] = await Promise.all(['owner', 'admin'].map((l) => newUser(l)))
-  const org = await createOrg(owner)
-  await addMember(org.id, admin, 'admin')
+  const orgId = await newOrg(owner)
+  await addMember(orgId, admin, 'admin')
 
   const res = await fetch(`${stack.apiUrl}/auth/v1/admin/users/${owner.id}`, {
     method: 'DELETE',
     headers: { apikey: stack.publishableKey, authorization: `Bearer ${admin.token}` },
   })
   assert.equal(res.status, 403, await res.text())
-  const mine = await call('GET', `/orgs/${org.id}`, { token: owner.token })
+  const mine = await call('GET', `/orgs/${orgId}`, { token: owner.token })
   assert.equal(mine.status, 200, mine.text)
   assert.equal(mine.body.role, 'owner')
 })

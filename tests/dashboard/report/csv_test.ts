@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict'
 import { test } from '../../_helpers/stack.ts'
 import { csvCell, csvLine } from '../../../supabase/functions/dashboard/report/csv.ts'
-import { getReport, insertEvents, insertMetrics, orgUser } from '../_report_fixtures.ts'
+import { newOrgOwner } from '../../_helpers/orgs.ts'
+import { insertEvents } from '../../_helpers/events.ts'
+import { getReport, insertMetrics } from '../_reports.ts'
 
 test('csvCell: quoting, formulas, numbers and empties', () => {
   assert.equal(csvCell('plain'), 'plain')
@@ -26,7 +28,7 @@ test('csvCell: quoting, formulas, numbers and empties', () => {
 })
 
 test('csv: breakdown with format=csv quotes and neutralizes keys', async () => {
-  const user = await orgUser('UTC')
+  const user = await newOrgOwner({ timezone: 'UTC' })
   await insertMetrics(user.orgId, [
     ['sessions', '2026-04-01', 'ga', '=HYPERLINK("http://evil","x")', 40],
     ['sessions', '2026-04-01', 'ga', 'a, b', 30],
@@ -57,7 +59,7 @@ test('csv: breakdown with format=csv quotes and neutralizes keys', async () => {
 })
 
 test('csv: series with Accept: text/csv, one row per series and bucket', async () => {
-  const user = await orgUser('UTC')
+  const user = await newOrgOwner({ timezone: 'UTC' })
   await insertEvents(user.orgId, [
     { name: 'signup', at: '2026-06-02T10:00:00Z' },
     { name: 'signup', at: '2026-05-30T10:00:00Z' },
@@ -83,7 +85,7 @@ test('csv: series with Accept: text/csv, one row per series and bucket', async (
 })
 
 test('csv: JSON stays the default, and format=json wins over Accept', async () => {
-  const user = await orgUser('UTC')
+  const user = await newOrgOwner({ timezone: 'UTC' })
   const query = { series: 'events', from: '2026-06-01', to: '2026-06-01' }
   const plain = await getReport(user, 'series', query)
   assert.match(plain.headers.get('content-type') ?? '', /application\/json/)
@@ -99,7 +101,7 @@ test('csv: JSON stays the default, and format=json wins over Accept', async () =
 })
 
 test('csv: errors stay JSON', async () => {
-  const user = await orgUser('UTC')
+  const user = await newOrgOwner({ timezone: 'UTC' })
   const res = await getReport(user, 'series', { series: 'nope', format: 'csv' })
   assert.equal(res.status, 400)
   assert.match(res.headers.get('content-type') ?? '', /application\/json/)

@@ -4,19 +4,15 @@
  */
 import assert from 'node:assert/strict'
 import { test } from '../../_helpers/stack.ts'
-import {
-  assertInvalid,
-  getReport,
-  insertEvents,
-  insertMetrics,
-  type OrgUser,
-  orgUser,
-} from '../_report_fixtures.ts'
+import { newOrgOwner, type OrgOwner } from '../../_helpers/orgs.ts'
+import { insertEvents } from '../../_helpers/events.ts'
+import { assertInvalid } from '../../_helpers/validation.ts'
+import { getReport, insertMetrics } from '../_reports.ts'
 
 const day = { from: '2026-01-10', to: '2026-01-10', compare: 'none' }
 
-async function arrange(): Promise<OrgUser> {
-  const user = await orgUser('UTC')
+async function arrange(): Promise<OrgOwner> {
+  const user = await newOrgOwner({ timezone: 'UTC' })
   await insertMetrics(user.orgId, [
     ['sessions', '2026-01-10', 'ga', 'organic', 10],
     ['sessions', '2026-01-10', 'ga', 'paid', 20],
@@ -24,16 +20,16 @@ async function arrange(): Promise<OrgUser> {
     ['sessions', '2026-01-10', 'instagram', 'Organic Social', 7],
   ])
   await insertEvents(user.orgId, [
-    { name: 'signup', at: '2026-01-10T09:00:00Z', props: { plan: 'pro', seats: 3 } },
-    { name: 'signup', at: '2026-01-10T10:00:00Z', props: { plan: 'free', seats: 1 } },
+    { name: 'signup', at: '2026-01-10T09:00:00Z', properties: { plan: 'pro', seats: 3 } },
+    { name: 'signup', at: '2026-01-10T10:00:00Z', properties: { plan: 'free', seats: 1 } },
     { name: 'signup', at: '2026-01-10T11:00:00Z' },
-    { name: 'login', at: '2026-01-10T12:00:00Z', props: { plan: 'pro', trial: true } },
+    { name: 'login', at: '2026-01-10T12:00:00Z', properties: { plan: 'pro', trial: true } },
   ])
   return user
 }
 
 /** The tile value of `series` under `filters`. */
-async function valueWith(user: OrgUser, series: string, filters: unknown[]): Promise<number> {
+async function valueWith(user: OrgOwner, series: string, filters: unknown[]): Promise<number> {
   const res = await getReport(user, 'tiles', { series, ...day, filters: JSON.stringify(filters) })
   assert.equal(res.status, 200, res.text)
   return res.body.tiles[0].value
@@ -155,7 +151,7 @@ test('filters: values are bound parameters, never SQL', async () => {
 })
 
 test('filters: a filter that does not apply to a series kind is a 400', async () => {
-  const user = await orgUser('UTC')
+  const user = await newOrgOwner({ timezone: 'UTC' })
   const tiles = (series: string, filters: unknown[]) =>
     getReport(user, 'tiles', { series, ...day, filters: JSON.stringify(filters) })
   assertInvalid(
@@ -182,7 +178,7 @@ test('filters: a filter that does not apply to a series kind is a 400', async ()
 })
 
 test('filters: malformed filters are a 400 naming the place', async () => {
-  const user = await orgUser('UTC')
+  const user = await newOrgOwner({ timezone: 'UTC' })
   const raw = (filters: string) => getReport(user, 'tiles', { series: 'events', ...day, filters })
   const json = (filters: unknown) => raw(JSON.stringify(filters))
   assertInvalid(await raw('[{"field":'), 'query.filters', /JSON/)
