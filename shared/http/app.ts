@@ -48,12 +48,18 @@ const CORS_ALLOW_METHODS = list(corsHeaders['Access-Control-Allow-Methods'])
  *
  * @example
  * export const app = createApp('health', { title: 'Health', description: 'Liveness' })
- * app.openapi(liveRoute, (c) => c.json({ status: 'ok' }, 200))
+ *   .route('/', liveRoutes)
+ * export type AppType = typeof app
  */
-export function createApp(slug: string, info: AppInfo, settings: Partial<HttpConfig> = {}) {
+export function createApp<Slug extends string>(
+  slug: Slug,
+  info: AppInfo,
+  settings: Partial<HttpConfig> = {},
+) {
   const { ALLOW_ORIGINS, LOG_LEVEL, ACCESS_LOG, LOG_SLOW_MS } = { ...httpConfig(), ...settings }
   const logger = createLogger(LOG_LEVEL)
-  const app = new OpenAPIHono({ defaultHook: validationFailed }).basePath(`/${slug}`)
+  // The slug as a literal type keeps `/<slug>` in the app's type, so `hc<AppType>` knows it.
+  const app = new OpenAPIHono({ defaultHook: validationFailed }).basePath(`/${slug}` as `/${Slug}`)
 
   app.use(requestId({ headerName: 'x-request-id' }))
   app.use(accessLog({ logger, mode: ACCESS_LOG, slowMs: LOG_SLOW_MS }))
