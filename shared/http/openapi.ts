@@ -44,9 +44,12 @@ type RouteConfig = Parameters<typeof createRoute>[0]
 
 /**
  * A route that requires a signed-in user: bearer security in the docs and the guard at
- * run time, declared together so they cannot drift apart.
+ * run time, declared together so they cannot drift apart. `P` keeps the path a literal
+ * type (as createRoute does), so a typed client (`hc<AppType>`) knows the route.
  */
-export function userRoute<R extends RouteConfig>(route: R) {
+export function userRoute<P extends string, R extends Omit<RouteConfig, 'path'> & { path: P }>(
+  route: R,
+) {
   return createRoute({
     ...route,
     security: [{ bearerAuth: [] }],
