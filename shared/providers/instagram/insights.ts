@@ -146,7 +146,8 @@ async function insights(
   options: InstagramDailyOptions,
   request: { metrics: string[]; window: Window; totals: boolean },
 ): Promise<InsightsBody> {
-  const url = new URL(`/${options.version}/${options.userId}/insights`, options.graphUrl)
+  const base = options.graphUrl.replace(/\/+$/, '')
+  const url = new URL(`${base}/${options.version}/${options.userId}/insights`)
   url.searchParams.set('metric', request.metrics.join(','))
   url.searchParams.set('period', 'day')
   if (request.totals) url.searchParams.set('metric_type', 'total_value')

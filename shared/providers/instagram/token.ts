@@ -58,7 +58,8 @@ export async function refreshInstagramToken(
   options: RefreshOptions,
 ): Promise<InstagramCredentials> {
   const now = options.now ?? Date.now
-  const url = new URL('/refresh_access_token', options.graphUrl)
+  // Concatenated, not resolved: a base URL with a path (a proxy) keeps it.
+  const url = new URL(`${options.graphUrl.replace(/\/+$/, '')}/refresh_access_token`)
   url.searchParams.set('grant_type', 'ig_refresh_token')
   let res: Response
   try {
