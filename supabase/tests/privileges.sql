@@ -113,7 +113,12 @@ select set_eq(
     from unnest(array['private.consume_oauth_state(text)',
                       'private.enqueue_sync_job(uuid, text, date, date)',
                       'private.enqueue_due_syncs()',
-                      'private.claim_sync_jobs(text, integer, interval)']) f$$,
+                      'private.claim_sync_jobs(text, integer, interval)',
+                      'private.begin_sync_run(bigint, text)',
+                      'private.store_synced_metrics(uuid, jsonb)',
+                      'private.complete_sync_job(bigint, bigint, text, integer, jsonb, interval)',
+                      'private.fail_sync_job(bigint, bigint, text, text, text, interval, jsonb)',
+                      'private.due_sync_job_count()']) f$$,
   'service_role reads and writes rows and calls its helpers, and nothing more (no TRUNCATE)'
 );
 
