@@ -122,14 +122,15 @@ Deno.test('the token is refreshed after a week or near its end, never before 24 
   const now = Date.UTC(2026, 5, 1)
   const at = (ageMs: number, lifetime = 60 * DAY) => ({
     access_token: 't',
+    user_id: '17',
     issued_at: now - ageMs,
     expires_at: now - ageMs + lifetime,
   })
   assert.equal(instagramTokenState(at(HOUR), now), 'fresh')
   assert.equal(instagramTokenState(at(3 * DAY), now), 'fresh')
   assert.equal(instagramTokenState(at(8 * DAY), now), 'refresh')
-  // Issued 12 hours ago but already near its end (as when issued_at is unknown): still not
-  // before 24 hours, which the API refuses.
+  // Issued 12 hours ago but already near its end: still not before 24 hours, which the API
+  // refuses.
   assert.equal(instagramTokenState(at(12 * HOUR, 5 * DAY), now), 'fresh')
   assert.equal(instagramTokenState(at(2 * DAY, 9 * DAY), now), 'refresh')
   assert.equal(instagramTokenState(at(61 * DAY), now), 'expired')
@@ -139,7 +140,12 @@ test('a refresh stores the new token and its expiry; a refused one needs a new l
   const token = ig.tokens.issue(ig.account.userId, 'long', 8 * DAY)
   const now = Date.now()
   const fresh = await refreshInstagramToken(
-    { access_token: token, issued_at: now - 8 * DAY, expires_at: now + 52 * DAY },
+    {
+      access_token: token,
+      user_id: ig.account.userId,
+      issued_at: now - 8 * DAY,
+      expires_at: now + 52 * DAY,
+    },
     { graphUrl: ig.endpoints.graph, now: () => now },
   )
   assert.notEqual(fresh.access_token, token)

@@ -30,7 +30,12 @@ function instagramSource(ageMs: number) {
   return activeSource({
     provider: 'instagram',
     externalId: instagram.account.userId,
-    credentials: { access_token: token, issued_at: issuedAt, expires_at: issuedAt + 60 * DAY },
+    credentials: {
+      access_token: token,
+      user_id: instagram.account.userId,
+      issued_at: issuedAt,
+      expires_at: issuedAt + 60 * DAY,
+    },
   })
 }
 

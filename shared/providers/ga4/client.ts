@@ -9,18 +9,10 @@
  */
 import { BetaAnalyticsDataClient } from '@google-analytics/data'
 import { type Credentials, OAuth2Client } from 'google-auth-library'
-import { z } from 'zod'
+import type { Ga4Credentials } from '../credentials.ts'
 
-/** The credentials stored (encrypted) for a GA4 source: google-auth-library's own shape. */
-export const GoogleCredentialsSchema = z.looseObject({
-  refresh_token: z.string().min(1),
-  access_token: z.string().nullish(),
-  /** Milliseconds since the epoch, as google-auth-library keeps it. */
-  expiry_date: z.number().nullish(),
-  scope: z.string().optional(),
-  token_type: z.string().nullish(),
-})
-export type GoogleCredentials = z.infer<typeof GoogleCredentialsSchema>
+/** What is stored (sealed) for a GA4 source: google-auth-library's own shape. */
+export type GoogleCredentials = Ga4Credentials
 
 export type Ga4ClientOptions = {
   clientId: string

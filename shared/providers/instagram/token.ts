@@ -5,22 +5,12 @@
  * of expiring, so a source that syncs daily never comes near the end. An expired token, or
  * one the refresh endpoint refuses (code 190), needs the user to log in again.
  */
-import { z } from 'zod'
+import type { InstagramCredentials } from '../credentials.ts'
 import { ProviderError } from '../errors.ts'
 import { graphFailure } from './errors.ts'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
-
-/** The credentials stored (encrypted) for an Instagram source. */
-export const InstagramCredentialsSchema = z.looseObject({
-  access_token: z.string().min(1),
-  /** When the long-lived token was issued or last refreshed, ms since the epoch. */
-  issued_at: z.number().optional(),
-  /** When it expires, ms since the epoch. */
-  expires_at: z.number(),
-})
-export type InstagramCredentials = z.infer<typeof InstagramCredentialsSchema>
 
 /** Refresh after a week, or when fewer than ten days are left. */
 export const REFRESH_AFTER_MS = 7 * DAY
@@ -34,8 +24,7 @@ export function instagramTokenState(
   now = Date.now(),
 ): 'fresh' | 'refresh' | 'expired' {
   if (credentials.expires_at <= now) return 'expired'
-  const issuedAt = credentials.issued_at ?? credentials.expires_at - LIFETIME_MS
-  const age = now - issuedAt
+  const age = now - credentials.issued_at
   if (age < MIN_AGE_MS) return 'fresh'
   if (age >= REFRESH_AFTER_MS || credentials.expires_at - now <= REFRESH_WITHIN_MS) {
     return 'refresh'

@@ -8,10 +8,10 @@ import { asService } from '../../../shared/db.ts'
 import { googleConfig, instagramConfig } from '../../../shared/providers/config.ts'
 import { ProviderError } from '../../../shared/providers/errors.ts'
 import {
-  ga4Client,
-  type GoogleCredentials,
-  GoogleCredentialsSchema,
-} from '../../../shared/providers/ga4/client.ts'
+  Ga4CredentialsSchema,
+  InstagramCredentialsSchema,
+} from '../../../shared/providers/credentials.ts'
+import { ga4Client, type GoogleCredentials } from '../../../shared/providers/ga4/client.ts'
 import {
   fetchGa4Daily,
   type Ga4Quota,
@@ -19,7 +19,6 @@ import {
 } from '../../../shared/providers/ga4/report.ts'
 import { fetchInstagramDaily } from '../../../shared/providers/instagram/insights.ts'
 import {
-  InstagramCredentialsSchema,
   instagramTokenState,
   refreshInstagramToken,
 } from '../../../shared/providers/instagram/token.ts'
@@ -54,7 +53,7 @@ async function fetchGa4(
   const settings = googleConfig()
   const credentials = await decryptCredentials(sealed, {
     sourceId: source.id,
-    schema: GoogleCredentialsSchema,
+    schema: Ga4CredentialsSchema,
   })
   // The client emits refreshed tokens synchronously; their storage is chained and awaited
   // before the job ends, so none is lost even when the report itself fails afterwards.
