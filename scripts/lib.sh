@@ -236,9 +236,34 @@ gateway_running() {
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
 }
 
+# A setting for the functions, unless the environment or supabase/functions/.env has one.
+function_setting_is_set() { # name
+  [ -n "${!1:-}" ] || grep -qE "^[[:space:]]*$1=" "$ROOT/supabase/functions/.env" 2>/dev/null
+}
+
+# The key that seals data-source credentials: made once per instance and kept in its state
+# dir (mode 600), so a restart still decrypts what was stored. Deployed, it is a secret.
+ensure_encryption_key() {
+  local file="$STATE/encryption-keys"
+  if [ ! -s "$file" ]; then
+    mkdir -p "$STATE"
+    (umask 077 && printf 'local%s:%s\n' "$(date +%Y%m%d)" "$(head -c 32 /dev/urandom | base64 -w0)" >"$file")
+  fi
+  cat "$file"
+}
+
+# What the data-source flows need locally unless set: the sealing key, and the origins a
+# browser may be sent back to (the auth site_url of supabase/config.toml).
+gateway_source_env() {
+  function_setting_is_set LYTICS_ENCRYPTION_KEYS || LYTICS_ENCRYPTION_KEYS="$(ensure_encryption_key)"
+  function_setting_is_set OAUTH_REDIRECT_ORIGINS || OAUTH_REDIRECT_ORIGINS="http://127.0.0.1:3000,http://localhost:3000"
+  export LYTICS_ENCRYPTION_KEYS OAUTH_REDIRECT_ORIGINS
+}
+
 start_gateway() {
   if gateway_running; then return 0; fi
   log "starting the gateway on port $API_PORT"
+  gateway_source_env
   (
     cd "$ROOT"
     LYTICS_STATE_DIR="$STATE" API_PORT="$API_PORT" SUPABASE_DB_URL="$DB_URL" GOTRUE_DB_DATABASE_URL="$AUTH_DB_URL" \

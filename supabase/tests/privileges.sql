@@ -58,7 +58,9 @@ select set_eq(
            ('public.events', 'SELECT'), ('public.events', 'INSERT'),
            ('public.event_counts', 'SELECT'), ('public.event_actor_days', 'SELECT'),
            ('public.event_actors', 'SELECT'),
-           ('public.api_keys', 'SELECT'), ('public.api_keys', 'INSERT')$$,
+           ('public.api_keys', 'SELECT'), ('public.api_keys', 'INSERT'),
+           ('public.data_sources', 'SELECT'), ('public.data_sources', 'DELETE'),
+           ('public.sync_runs', 'SELECT')$$,
   'authenticated holds exactly the table privileges the migrations grant'
 );
 
@@ -69,7 +71,11 @@ select set_eq(
            ('public.memberships.role', 'UPDATE'),
            ('public.profiles.display_name', 'UPDATE'), ('public.profiles.avatar_url', 'UPDATE'),
            ('public.profiles.default_organization_id', 'UPDATE'),
-           ('public.api_keys.name', 'UPDATE'), ('public.api_keys.revoked_at', 'UPDATE')$$,
+           ('public.api_keys.name', 'UPDATE'), ('public.api_keys.revoked_at', 'UPDATE'),
+           ('public.data_sources.sync_interval_minutes', 'UPDATE'),
+           ('public.data_sources.lookback_days', 'UPDATE'),
+           ('public.data_sources.backfill_days', 'UPDATE'),
+           ('public.data_sources.status', 'UPDATE')$$,
   'authenticated updates only the columns the migrations grant'
 );
 
@@ -96,7 +102,23 @@ select set_eq(
     from unnest(array['private.is_valid_timezone(text)', 'private.org_role(uuid)',
                       'private.has_org_role(uuid, org_role)', 'private.my_org_ids()',
                       'private.shares_org_with(uuid)', 'private.org_members(uuid)',
-                      'private.active_org_id()', 'private.use_api_key(text)']) f$$,
+                      'private.active_org_id()', 'private.use_api_key(text)']) f
+    union all
+    select 'table', t, p
+    from unnest(array['public.data_sources', 'public.sync_runs', 'private.source_credentials',
+                      'private.oauth_states', 'private.sync_jobs']) t,
+         unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p
+    union all
+    select 'function', f, 'EXECUTE'
+    from unnest(array['private.consume_oauth_state(text)',
+                      'private.enqueue_sync_job(uuid, text, date, date)',
+                      'private.enqueue_due_syncs()',
+                      'private.claim_sync_jobs(text, integer, interval)',
+                      'private.begin_sync_run(bigint, text)',
+                      'private.store_synced_metrics(uuid, jsonb)',
+                      'private.complete_sync_job(bigint, bigint, text, integer, jsonb, interval)',
+                      'private.fail_sync_job(bigint, bigint, text, text, text, interval, jsonb)',
+                      'private.due_sync_job_count()']) f$$,
   'service_role reads and writes rows and calls its helpers, and nothing more (no TRUNCATE)'
 );
 

@@ -48,11 +48,15 @@ export type FakeServer = {
   close(): Promise<void>
 }
 
-/** Starts a fake on a random port of 127.0.0.1. */
-export function serveFake(routes: Route[]): FakeServer {
+/**
+ * Starts a fake on 127.0.0.1: a random port, or `port` when the app under test was told
+ * where its provider is before the fake existed (the gateway of scripts/test).
+ */
+export function serveFake(routes: Route[], options: { port?: number } = {}): FakeServer {
   const requests: RecordedRequest[] = []
   const scripts: { route: string; response: Scripted; remaining: number }[] = []
-  const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen: () => {} }, async (req) => {
+  const listen = { hostname: '127.0.0.1', port: options.port ?? 0, onListen: () => {} }
+  const server = Deno.serve(listen, async (req) => {
     const url = new URL(req.url)
     // gax may send `:runReport` as %3A; matching is on the decoded path.
     const path = decodeURIComponent(url.pathname)

@@ -27,6 +27,8 @@ export type FakeGoogleOptions = {
   client?: GoogleClient
   /** The properties the consenting Google user can see (default: two in one account). */
   properties?: FakeGa4Property[]
+  /** A fixed port (scripts/test points the gateway at LYTICS_FAKE_GOOGLE_PORT); random otherwise. */
+  port?: number
 }
 
 export type FakeGoogle = ReturnType<typeof startFakeGoogle>
@@ -59,7 +61,7 @@ export function startFakeGoogle(options: FakeGoogleOptions = {}) {
     ...oauthRoutes(client, tokens, consent),
     ...adminApiRoutes(properties, tokens),
     ...dataApiRoutes(ga4, tokens),
-  ])
+  ], { port: options.port })
   const url = server.url
   return {
     url,

@@ -32,6 +32,8 @@ export type FakeInstagramOptions = {
    * (`{ data: [{ access_token, user_id, permissions }] }`) or `flat`, as it is often seen.
    */
   tokenResponse?: 'data' | 'flat'
+  /** A fixed port (scripts/test points the gateway at LYTICS_FAKE_INSTAGRAM_PORT); random otherwise. */
+  port?: number
 }
 
 export type FakeInstagram = ReturnType<typeof startFakeInstagram>
@@ -63,7 +65,7 @@ export function startFakeInstagram(options: FakeInstagramOptions = {}) {
       },
     },
     ...insightsRoutes(() => [account], tokens),
-  ])
+  ], { port: options.port })
   const url = server.url
   return {
     url,
