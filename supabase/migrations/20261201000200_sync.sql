@@ -28,7 +28,9 @@ comment on function private.begin_sync_run(bigint, text) is
 -- ===========================================================================
 -- Storing a provider's numbers
 -- ===========================================================================
--- The organization and provider come from the source row, never from the caller. Rows whose
+-- The organization and provider come from the source row, never from the caller. The
+-- metrics' `source` is `<provider>:<source id>`, so two GA4 properties of one organization
+-- are two sources of the same metric names instead of overwriting each other. Rows whose
 -- value and meta are unchanged are left alone (updated_at included), so a sync that finds
 -- nothing new leaves `metrics` byte for byte as it was. Returns how many rows changed.
 create function private.store_synced_metrics(synced_source uuid, reported jsonb)
@@ -44,7 +46,8 @@ begin
   ), written as (
     insert into public.metrics as m (org_id, metric_name, metric_date, source, dimension,
                                      value, meta)
-    select src.org_id, r.metric_name, r.metric_date, src.provider, r.dimension, r.value,
+    select src.org_id, r.metric_name, r.metric_date, src.provider || ':' || src.id::text,
+           r.dimension, r.value,
            r.meta || jsonb_build_object('source_id', src.id)
     from src
     cross join jsonb_to_recordset(reported) as r(metric_name text, metric_date date,

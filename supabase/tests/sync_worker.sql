@@ -74,7 +74,8 @@ select is(
 select results_eq(
   $$ select org_id, source, value::text, meta->>'source_id' from public.metrics
      where metric_name = 'ga4.engagementRate' $$,
-  $$ select acme, 'ga4', '0.5714285714285714', '00000000-0000-0000-0000-0000000000a1' from ids $$,
+  $$ select acme, 'ga4:00000000-0000-0000-0000-0000000000a1', '0.5714285714285714',
+            '00000000-0000-0000-0000-0000000000a1' from ids $$,
   'stored in the source''s organization, as reported, with the source id');
 update public.metrics set updated_at = '2026-01-01' where metric_name like 'ga4.%';
 select is(

@@ -86,12 +86,12 @@ test('DELETE /sources/:id revokes at Google, deletes credentials; metrics stay u
   const { owner, admin, member, orgId } = await team()
   const kept = await activeGa4Source(owner)
   const dropped = await activeGa4Source(owner, 'properties/222222222')
-  // Two GA4 sources of one organization: their rows are told apart by meta.source_id.
+  // Two GA4 sources of one organization: their rows are told apart by source (ga4:<id>).
   for (const [id, day] of [[kept, '2026-01-01'], [dropped, '2026-01-02']]) {
     const meta = adminSql.json({ source_id: id })
     await adminSql`
       insert into public.metrics (org_id, metric_name, metric_date, source, value, meta)
-      values (${orgId}, 'ga4.sessions', ${day}, 'ga4', 5, ${meta})`
+      values (${orgId}, 'ga4.sessions', ${day}, ${`ga4:${id}`}, 5, ${meta})`
   }
   const revokesBefore = fakes.google.server.requestsTo('revoke').length
 

@@ -56,7 +56,7 @@ test('every daily metric and channel breakdown equals what runReport reported', 
       days * CHANNELS.length * Object.keys(GA4_CHANNEL_METRICS).length
     assert.equal(report.rows.length, expected)
     for (const row of report.rows) {
-      const name = row.metric_name.replace(/^ga4\./, '')
+      const name = row.metric_name.replace(/^ga4\./, '').replace(/ByChannel$/, '')
       const channel = row.dimension ? row.dimension.replace(/^channel:/, '') : undefined
       assert.equal(row.value, google.metric(PROPERTY, row.metric_date, name, channel), name)
     }

@@ -34,7 +34,12 @@ export const GA4_DAILY_METRICS: Record<string, Aggregation> = {
   averageSessionDuration: { aggregation: 'weighted_mean', weight: 'ga4.sessions' },
 }
 
-/** By `sessionDefaultChannelGroup`, stored with dimension `channel:<group>`. */
+/**
+ * By `sessionDefaultChannelGroup`, stored as `ga4.<metric>ByChannel` with dimension
+ * `channel:<group>`. A name of their own, because a tile of `ga4.sessions` sums every
+ * dimension of that name: the day total and its channel split under one name would count
+ * each session twice.
+ */
 export const GA4_CHANNEL_METRICS: Record<string, Aggregation> = {
   sessions: SUM,
   activeUsers: UNIQUE,
@@ -80,11 +85,13 @@ export async function fetchGa4Daily(
   await readReport(client, options, state, {
     dimensions: ['date'],
     metrics: GA4_DAILY_METRICS,
+    nameOf: (metric) => `ga4.${metric}`,
     dimensionOf: () => '',
   })
   await readReport(client, options, state, {
     dimensions: ['date', 'sessionDefaultChannelGroup'],
     metrics: GA4_CHANNEL_METRICS,
+    nameOf: (metric) => `ga4.${metric}ByChannel`,
     dimensionOf: (values) => `channel:${values[1]}`,
   })
   return state
@@ -93,6 +100,8 @@ export async function fetchGa4Daily(
 type ReportShape = {
   dimensions: string[]
   metrics: Record<string, Aggregation>
+  /** The stored metric name of a GA4 metric. */
+  nameOf: (metric: string) => string
   /** The stored dimension of a row, from its dimension values. */
   dimensionOf: (values: string[]) => string
 }
@@ -140,7 +149,7 @@ async function readReport(
           throw new ProviderError('fatal', `GA4 reported a non-numeric ${name}: ${value}`)
         }
         state.rows.push({
-          metric_name: `ga4.${name}`,
+          metric_name: shape.nameOf(name),
           metric_date: day,
           dimension,
           value,

@@ -89,8 +89,8 @@ export async function changeStatus(
 
 /**
  * Deletes the source (its credentials, jobs and runs go with it) and, when asked, the
- * metrics it wrote: its provider's rows marked with its id (sync puts `meta.source_id` on
- * every row, so two sources of one provider stay apart).
+ * metrics it wrote: their `source` is `<provider>:<source id>` (see store_synced_metrics), so
+ * two sources of one provider stay apart.
  */
 export async function disconnectSource(
   tx: Tx,
@@ -100,8 +100,7 @@ export async function disconnectSource(
   if (options.deleteMetrics) {
     const deleted = await tx`
       delete from public.metrics
-      where org_id = ${options.orgId} and source = ${options.provider}
-        and meta ->> 'source_id' = ${options.id}`
+      where org_id = ${options.orgId} and source = ${`${options.provider}:${options.id}`}`
     metricsDeleted = deleted.count
   }
   await tx`delete from public.data_sources where id = ${options.id} and org_id = ${options.orgId}`
