@@ -288,8 +288,32 @@ test('re-authorizing a GA4 source keeps its property and makes it due', async ()
     token: (await team()).owner.token,
     body: { source_id: id },
   })
-  assert.equal(foreign.status, 400, 'another organization cannot re-authorize it')
-  assert.match(foreign.body.error.message, /body\.source_id/)
+  assert.equal(foreign.status, 404, 'another organization cannot re-authorize it')
+})
+
+test('the callbacks answer hostile input with a 400, and a failed exchange goes back to the app', async () => {
+  const { owner } = await team()
+  for (const provider of ['ga4', 'instagram']) {
+    const base = `${stack.apiUrl}/functions/v1/sources/${provider}/callback`
+    for (
+      const query of [
+        'state=a%00b&code=x',
+        `state=${'x'.repeat(60_000)}`,
+        'state=%FF%FE&code=%ED%A0%80',
+        'state=&code=',
+        'code=x',
+        `state=${'A'.repeat(43)}&code=${'c'.repeat(5000)}`,
+      ]
+    ) {
+      const res = await visit(`${base}?${query}`)
+      assert.equal(res.status, 400, `${provider} ?${query.slice(0, 30)}: ${res.text.slice(0, 200)}`)
+    }
+  }
+  // Google refuses the code (here: it was already used): the browser is told, no source made.
+  const callback = await consent(await startConnect(owner, 'ga4'))
+  fakes.google.failTokenWith('invalid_grant')
+  const refused = await visit(callback)
+  assert.equal(backAtApp(refused.location).get('error'), 'invalid_grant')
 })
 
 test('close the fake providers', () => fakes.close())

@@ -7,7 +7,7 @@
 import { z } from 'zod'
 import type { Ga4Credentials } from '../../../../shared/providers/credentials.ts'
 import { googleConfig } from '../../../../shared/providers/config.ts'
-import { providerJson } from '../oauth/provider-error.ts'
+import { ProviderError, providerJson } from '../oauth/provider-error.ts'
 
 export const GA4_SCOPE = 'https://www.googleapis.com/auth/analytics.readonly'
 
@@ -62,7 +62,10 @@ export async function exchangeCode(options: {
     }),
   })
   const tokens = TokenResponse.parse(await providerJson(res, 'the Google token exchange'))
-  if (!tokens.refresh_token) throw new Error('Google returned no refresh token')
+  // Without one the source could not sync past the hour (prompt=consent should prevent it).
+  if (!tokens.refresh_token) {
+    throw new ProviderError('no_refresh_token', res.status, 'the Google token exchange')
+  }
   return {
     access_token: tokens.access_token,
     refresh_token: tokens.refresh_token,

@@ -20,7 +20,7 @@ import {
   finishFlow,
   invalidState,
 } from '../oauth/flow.ts'
-import { ProviderError } from '../oauth/provider-error.ts'
+import { providerFailure } from '../oauth/provider-error.ts'
 import { enqueueBackfill, storeCredentials } from '../oauth/queries.ts'
 import { CallbackQuery, callbackResponses, ConnectBody, ConsentUrl } from '../oauth/schemas.ts'
 import { DataSource, SourceParams } from '../schemas.ts'
@@ -63,6 +63,8 @@ const callbackRoute = createRoute({
   summary: 'Where Google sends the browser back after consent (not called by apps)',
   request: { query: CallbackQuery },
   responses: callbackResponses,
+  // A browser redirect, not an API: it stays out of the OpenAPI document (README: Data sources).
+  hide: true,
 })
 
 const propertiesRoute = userRoute({
@@ -131,7 +133,8 @@ export const ga4Routes = new OpenAPIHono({ defaultHook: validationFailed })
       if (!status) return back({ status: 'error', error: 'source_not_found' })
       return back({ source_id: sourceId, status })
     } catch (err) {
-      if (err instanceof ProviderError) return back({ status: 'error', error: errorCode(err.code) })
+      const failure = providerFailure(err)
+      if (failure) return back({ status: 'error', error: errorCode(failure) })
       throw err
     }
   })

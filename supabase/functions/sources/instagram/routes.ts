@@ -17,7 +17,7 @@ import {
   finishFlow,
   invalidState,
 } from '../oauth/flow.ts'
-import { ProviderError } from '../oauth/provider-error.ts'
+import { providerFailure } from '../oauth/provider-error.ts'
 import { enqueueBackfill, storeCredentials } from '../oauth/queries.ts'
 import { CallbackQuery, callbackResponses, ConnectBody, ConsentUrl } from '../oauth/schemas.ts'
 import { authorizeUrl, connectAccount } from './instagram.ts'
@@ -41,6 +41,8 @@ const callbackRoute = createRoute({
   summary: 'Where Instagram sends the browser back after authorization (not called by apps)',
   request: { query: CallbackQuery },
   responses: callbackResponses,
+  // A browser redirect, not an API: it stays out of the OpenAPI document (README: Data sources).
+  hide: true,
 })
 
 /** The Instagram connection routes of the sources app. */
@@ -92,7 +94,8 @@ export const instagramRoutes = new OpenAPIHono({ defaultHook: validationFailed }
       if (outcome.error) return back({ status: 'error', error: outcome.error })
       return back({ source_id: outcome.sourceId!, status: 'active' })
     } catch (err) {
-      if (err instanceof ProviderError) return back({ status: 'error', error: errorCode(err.code) })
+      const failure = providerFailure(err)
+      if (failure) return back({ status: 'error', error: errorCode(failure) })
       throw err
     }
   })

@@ -6,7 +6,7 @@ import type { Context } from 'hono'
 import { sha256Hex } from '../../../../shared/crypto.ts'
 import { decryptCredentials, encryptCredentials } from '../../../../shared/credentials.ts'
 import { asService, asUser } from '../../../../shared/db.ts'
-import { badRequest } from '../../../../shared/http/errors.ts'
+import { badRequest, notFound } from '../../../../shared/http/errors.ts'
 import { oauthConfig } from '../../../../shared/providers/config.ts'
 import { activeOrg } from '../../../../shared/tenant.ts'
 import type { AuthUser } from '../../../../shared/auth.ts'
@@ -68,11 +68,7 @@ export async function beginFlow(user: AuthUser, options: {
       const [found] = await tx`
         select 1 from public.data_sources
         where id = ${options.sourceId} and org_id = ${org.id} and provider = ${options.provider}`
-      if (!found) {
-        throw badRequest('body.source_id: no such source of this provider', [
-          { path: 'body.source_id', message: 'no such source of this provider' },
-        ])
-      }
+      if (!found) throw notFound(`${options.provider} source`)
     }
     return org
   })

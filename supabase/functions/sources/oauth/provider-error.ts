@@ -1,3 +1,5 @@
+import { z } from 'zod'
+
 /**
  * A provider call that failed. The message carries the HTTP status and the provider's
  * error code only, never a response body or a URL, where tokens and codes travel.
@@ -25,4 +27,14 @@ export async function providerJson(res: Response, what: string): Promise<unknown
     res.status,
     what,
   )
+}
+
+/**
+ * The error code to send the browser back with when connecting failed at the provider
+ * (an error answer, or one not shaped as documented); undefined for anything else.
+ */
+export function providerFailure(err: unknown): string | undefined {
+  if (err instanceof ProviderError) return err.code
+  if (err instanceof z.ZodError) return 'unexpected_provider_answer'
+  return undefined
 }

@@ -7,7 +7,7 @@ export const ConnectBody = z.strictObject({
   redirect_to: z.string().max(2048).optional().openapi({
     description: 'Where the browser is sent back after consent; its origin must be one of ' +
       'OAUTH_REDIRECT_ORIGINS (default: the first of them)',
-    example: 'https://app.example.com/settings/sources',
+    example: 'http://127.0.0.1:3000/settings/sources',
   }),
   source_id: z.uuid().optional().openapi({
     description: 'Re-authorize this existing source instead of connecting a new one',
