@@ -31,6 +31,8 @@ test('health: /ready reports the database and the latest migration', async () =>
   assert.equal(typeof reply.body.database.latency_ms, 'number')
   assert.equal(reply.body.database.migration, latestMigration())
   assert.deepEqual(reply.body.missing_config, [])
+  // The test stack configures both providers (pointed at the fakes).
+  assert.deepEqual(reply.body.missing_provider_config, [])
 })
 
 test('health: /openapi.json documents both probes', async () => {
@@ -114,4 +116,8 @@ test('health: /ready with missing configuration → 503 naming it, never a value
     'SUPABASE_URL',
   ])
   assert.ok(!JSON.stringify(body).includes('short-secret-value'))
+  // Without provider settings the API is still judged on its own, and names what is missing.
+  for (const name of ['GOOGLE_CLIENT_ID', 'INSTAGRAM_APP_ID']) {
+    assert.ok(body.missing_provider_config.includes(name), name)
+  }
 })

@@ -3,6 +3,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { configProblems } from '../../../shared/config.ts'
+import { providersConfigSchema } from '../../../shared/providers/config.ts'
 import { createApp } from '../../../shared/http/app.ts'
 import { json } from '../../../shared/http/openapi.ts'
 import { latestMigration } from './queries.ts'
@@ -16,6 +17,10 @@ const Ready = z.object({
     migration: z.string().nullable().openapi({ description: 'Latest applied migration version' }),
   }),
   missing_config: z.array(z.string()).openapi({ description: 'Names of missing settings' }),
+  missing_provider_config: z.array(z.string()).openapi({
+    description: 'Names of missing or malformed data-source settings (Google, Instagram, ' +
+      'the credential keys): the API is ready, but connecting or syncing those sources is not',
+  }),
 }).openapi('Ready')
 
 const live = createRoute({
@@ -57,6 +62,9 @@ export const app = createApp('health', {
       status: ok ? 'ready' as const : 'not_ready' as const,
       database: { reachable, latency_ms: latency, migration },
       missing_config: missing,
+      missing_provider_config: configProblems(providersConfigSchema).filter((name) =>
+        name !== 'SUPABASE_DB_URL'
+      ),
     }
     return ok ? c.json(body, 200) : c.json(body, 503)
   })
