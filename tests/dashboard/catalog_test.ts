@@ -38,6 +38,11 @@ async function arrangeEngagement(): Promise<OrgOwner> {
     ['ga4.engagementRate', '2026-03-01', 'ga4', '', 0.5],
     ['ga4.engagementRate', '2026-03-02', 'ga4', '', 0.9],
   ], RATIO)
+  // 100 s over 40 sessions, then 40 s over 10 (the 6 channel sessions have no duration row).
+  await insertMetrics(owner.orgId, [
+    ['ga4.averageSessionDuration', '2026-03-01', 'ga4', '', 100],
+    ['ga4.averageSessionDuration', '2026-03-02', 'ga4', '', 40],
+  ], { aggregation: 'weighted_mean', weight: 'ga4.sessions' })
   return owner
 }
 
@@ -56,17 +61,21 @@ test('catalog: metrics with sources, dimensions, dates and aggregation; events',
   assert.equal(res.status, 200, res.text)
   assert.equal(res.body.timezone, 'UTC')
   assert.deepEqual(res.body.metrics.map((m: { name: string }) => m.name), [
+    'ga4.averageSessionDuration',
     'ga4.engagedSessions',
     'ga4.engagementRate',
     'ga4.sessions',
     'signups',
   ])
-  const [, rate, sessions, signups] = res.body.metrics
+  const [duration, , rate, sessions, signups] = res.body.metrics
+  assert.equal(duration.aggregation, 'weighted_mean')
+  assert.equal(duration.weight, 'ga4.sessions')
   assert.deepEqual(rate, {
     name: 'ga4.engagementRate',
     aggregation: 'ratio',
     numerator: 'ga4.engagedSessions',
     denominator: 'ga4.sessions',
+    weight: null,
     sources: ['ga4'],
     dimensions: [],
     dimensions_truncated: false,
@@ -121,6 +130,13 @@ test('ratio metrics: tiles and series divide sums of the parts instead of summin
     series.body.series.find((s: { series: string }) => s.series === id).values
   assert.deepEqual(values('metric:ga4.engagementRate'), [0.5, 9 / 16])
   assert.deepEqual(values('metric:ga4.sessions'), [40, 16])
+
+  // A weighted mean: (100 × 40 + 40 × 10) / (40 + 10) over the window. The channel row of
+  // sessions has no duration beside it, so it weighs nothing.
+  const mean = await get(owner, 'tiles', { series: 'metric:ga4.averageSessionDuration', ...range })
+  assert.equal(mean.status, 200, mean.text)
+  assert.equal(mean.body.tiles[0].value, 4400 / 50)
+  assert.deepEqual(mean.body.tiles[0].sparkline.map((p: { value: number }) => p.value), [100, 40])
 })
 
 test('ratio metrics: a breakdown is refused with a 400 naming the parts', async () => {
@@ -133,4 +149,12 @@ test('ratio metrics: a breakdown is refused with a 400 naming the parts', async 
   })
   assert.equal(res.status, 400, res.text)
   assert.match(res.body.error.message, /query\.series: .*ga4\.engagedSessions \/ ga4\.sessions/)
+  const mean = await get(owner, 'breakdown', {
+    series: 'metric:ga4.averageSessionDuration',
+    by: 'source',
+    from: '2026-03-01',
+    to: '2026-03-02',
+  })
+  assert.equal(mean.status, 400, mean.text)
+  assert.match(mean.body.error.message, /weighted by ga4\.sessions/)
 })

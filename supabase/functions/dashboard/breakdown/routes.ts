@@ -19,7 +19,7 @@ import {
   formatParam,
   parseField,
   rangeQuerySchema,
-  ratioMetrics,
+  reaggregatedMetrics,
   reportScope,
   seriesListSchema,
   type SeriesSpec,
@@ -125,14 +125,16 @@ export const breakdownRoutes = new OpenAPIHono({ defaultHook: validationFailed }
   })
 
 /**
- * A ratio metric (engagementRate) has no meaningful sum per group: its groups would need
- * their own numerators and denominators, so the caller breaks those down instead.
+ * A ratio or weighted mean (engagementRate, averageSessionDuration) has no meaningful sum
+ * per group: the caller breaks down its parts instead, which the message names.
  */
 async function refuseRatio(tx: Tx, { org, spec }: { org: string; spec: SeriesSpec }) {
   if (spec.kind !== 'metric') return
-  const parts = (await ratioMetrics(tx, { org, names: [spec.name] })).get(spec.name)
-  if (!parts) return
-  const message = `${spec.name} is a ratio (${parts.numerator} / ${parts.denominator}); ` +
-    'break down its numerator and denominator instead'
+  const rule = (await reaggregatedMetrics(tx, { org, names: [spec.name] })).get(spec.name)
+  if (!rule) return
+  const parts = rule.aggregation === 'ratio'
+    ? `a ratio (${rule.numerator} / ${rule.denominator})`
+    : `a mean weighted by ${rule.weight}`
+  const message = `${spec.name} is ${parts}; break down its parts instead`
   throw badRequest(`query.series: ${message}`, [{ path: 'query.series', message }])
 }

@@ -8,6 +8,7 @@ import { asUser } from '../../../../shared/db.ts'
 import { json, userRoute } from '../../../../shared/http/openapi.ts'
 import { validationFailed } from '../../../../shared/http/validation.ts'
 import { activeOrg } from '../../../../shared/tenant.ts'
+import { reaggregationOf } from '../report/mod.ts'
 import {
   eventCatalog,
   MAX_DIMENSIONS,
@@ -18,12 +19,15 @@ import {
 
 const Metric = z.object({
   name: z.string().openapi({ example: 'ga4.sessions' }),
-  aggregation: z.enum(['sum', 'ratio']).openapi({
-    description: 'sum: tiles and series add days and dimensions up; ratio: they divide the ' +
-      'sum of `numerator` by the sum of `denominator`',
+  aggregation: z.enum(['sum', 'unique_count', 'ratio', 'weighted_mean']).openapi({
+    description: 'sum: tiles and series add days and dimensions up; unique_count: the same ' +
+      'sum, but of daily distinct counts (users), so a multi-day total counts a person once ' +
+      'per day; ratio: sum of `numerator` / sum of `denominator`; weighted_mean: ' +
+      'sum(value × `weight`) / sum(`weight`)',
   }),
   numerator: z.string().nullable(),
   denominator: z.string().nullable(),
+  weight: z.string().nullable(),
   sources: z.array(z.string()).openapi({ example: ['ga4'] }),
   dimensions: z.array(z.string()).openapi({
     description: `Dimensions seen in the metric's last ${RECENT_DAYS} days, at most ` +
@@ -66,12 +70,14 @@ export const catalogRoutes = new OpenAPIHono({ defaultHook: validationFailed })
       return {
         timezone: org.timezone,
         metrics: metrics.map((m) => {
-          const ratio = m.meta?.aggregation === 'ratio'
+          const rule = reaggregationOf(m.meta)
           return {
             name: m.name,
-            aggregation: ratio ? 'ratio' as const : 'sum' as const,
-            numerator: ratio ? String(m.meta.numerator) : null,
-            denominator: ratio ? String(m.meta.denominator) : null,
+            aggregation: rule?.aggregation ??
+              (m.meta?.aggregation === 'unique_count' ? 'unique_count' as const : 'sum' as const),
+            numerator: rule?.aggregation === 'ratio' ? rule.numerator : null,
+            denominator: rule?.aggregation === 'ratio' ? rule.denominator : null,
+            weight: rule?.aggregation === 'weighted_mean' ? rule.weight : null,
             sources: m.sources,
             dimensions: m.dimensions.slice(0, MAX_DIMENSIONS),
             dimensions_truncated: m.dimensions.length > MAX_DIMENSIONS,

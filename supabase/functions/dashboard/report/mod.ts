@@ -11,7 +11,7 @@
  * - filters.ts: the `filters` parameter and its SQL.
  * - buckets.ts: hour, day, week and month buckets of a window, their SQL and labels.
  * - totals.ts: `bucketTotals`, the one query behind tiles and series.
- * - ratios.ts: ratio metrics (engagementRate), re-aggregated from their parts, never summed.
+ * - ratios.ts: ratio and weighted-mean metrics, re-aggregated from their parts, never summed.
  * - csv.ts: CSV negotiation, quoting and the streamed attachment.
  *
  * Endpoint groups import from here; the files import each other directly.

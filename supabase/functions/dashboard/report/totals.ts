@@ -11,7 +11,7 @@ import type { Tx } from '../../../../shared/db.ts'
 import { type BucketPlan, bucketsSql, type WindowIndex } from './buckets.ts'
 import { type Filter, filterSql, needsRawEvents } from './filters.ts'
 import type { SeriesSpec } from './measures.ts'
-import { expandRatios, ratioMetrics } from './ratios.ts'
+import { expandReaggregated, reaggregatedMetrics, type SummedSeries } from './ratios.ts'
 
 /** One bucket with the value of each requested series, in request order. */
 export type BucketTotals = {
@@ -53,13 +53,26 @@ type WindowBound =
  */
 function bucketValues(
   tx: Tx,
-  spec: SeriesSpec,
+  spec: SummedSeries,
   windowIndex: WindowIndex,
   { org, filters }: Scope,
 ) {
   const bound = (column: WindowBound) =>
     tx`(select ${tx(column)} from window_bounds
       where window_bounds.window_index = ${windowIndex}::int)`
+  if (spec.kind === 'weighted') {
+    return tx`
+      select ${windowIndex}::int as window_index,
+             width_bucket(m.metric_date, ${bound('day_bounds')}) as bucket_index,
+             sum(${spec.part === 'product' ? tx`m.value * w.value` : tx`w.value`}) as value
+      from public.metrics m
+      join public.metrics w on w.org_id = m.org_id and w.metric_name = ${spec.weight}
+        and w.metric_date = m.metric_date and w.source = m.source and w.dimension = m.dimension
+      where m.org_id = ${org} and m.metric_name = ${spec.name}
+        and m.metric_date >= ${bound('first_day')} and m.metric_date < ${bound('day_after')}
+        ${filterSql(tx, 'metrics', filters)}
+      group by 2`
+  }
   if (spec.kind === 'metric') {
     return tx`
       select ${windowIndex}::int as window_index,
@@ -103,9 +116,9 @@ function windowsOf(plan: BucketPlan): WindowIndex[] {
 }
 
 /**
- * Each series' value in each bucket of `plan`: a sum, or for a ratio metric (see
- * ratios.ts) the sum of its numerator over the sum of its denominator, per bucket and
- * per window.
+ * Each series' value in each bucket of `plan`: a sum, or for a ratio or weighted-mean
+ * metric (see ratios.ts) the sum of its numerator over the sum of its denominator, per
+ * bucket and per window.
  *
  * @example
  * const rows = await bucketTotals(tx, specs, { org, tz, filters, plan })
@@ -117,9 +130,9 @@ export async function bucketTotals(
   opts: Scope & { plan: BucketPlan },
 ): Promise<BucketTotals[]> {
   const names = specs.flatMap((s) => s.kind === 'metric' ? [s.name] : [])
-  const ratios = await ratioMetrics(tx, { org: opts.org, names })
-  if (ratios.size === 0) return await bucketSums(tx, specs, opts)
-  const { summed, collapse } = expandRatios(specs, ratios)
+  const rules = await reaggregatedMetrics(tx, { org: opts.org, names })
+  if (rules.size === 0) return await bucketSums(tx, specs, opts)
+  const { summed, collapse } = expandReaggregated(specs, rules)
   const rows = await bucketSums(tx, summed, opts)
   return rows.map((row) => ({ ...row, values: collapse(row.values), totals: collapse(row.totals) }))
 }
@@ -132,7 +145,7 @@ export async function bucketTotals(
  */
 async function bucketSums(
   tx: Tx,
-  specs: SeriesSpec[],
+  specs: SummedSeries[],
   opts: Scope & { plan: BucketPlan },
 ): Promise<BucketTotals[]> {
   const names = specs.map((_, n) => tx(`series_${n}`))
