@@ -9,6 +9,8 @@ import { bearerToken, isServiceCredential } from '../../../shared/auth.ts'
 import { createApp } from '../../../shared/http/app.ts'
 import { unauthorized } from '../../../shared/http/errors.ts'
 import { ErrorSchema, json } from '../../../shared/http/openapi.ts'
+import { asService } from '../../../shared/db.ts'
+import { rotateStoredCredentials } from './rotation.ts'
 import { syncSettings } from './settings.ts'
 import { runDueJobs } from './worker.ts'
 
@@ -46,12 +48,36 @@ const run = createRoute({
   },
 })
 
+const Rotation = z.object({
+  rotated: z.number().int().openapi({ description: 'Credentials re-encrypted now' }),
+  current: z.number().int().openapi({ description: 'Credentials already under the newest key' }),
+  key_id: z.string().openapi({ description: 'The newest key of LYTICS_ENCRYPTION_KEYS' }),
+}).openapi('CredentialRotation')
+
+const rotate = createRoute({
+  method: 'post',
+  path: '/rotate-credentials',
+  summary: 'Re-encrypt stored credentials with the newest key (internal)',
+  description: 'Run after putting a new key first in LYTICS_ENCRYPTION_KEYS; once it answers ' +
+    '`rotated: 0`, the old keys can be removed.',
+  security: [{ bearerAuth: [] }],
+  middleware: [requireServiceKey] as const,
+  responses: {
+    200: json(Rotation, 'What was re-encrypted'),
+    401: json(ErrorSchema, 'Not the project secret key'),
+    503: json(ErrorSchema, 'Misconfigured, or the database is unavailable'),
+  },
+})
+
 export const app = createApp('sync', {
   title: 'Sync',
   description: 'Internal worker that syncs connected data sources on a schedule.',
 }).openapi(run, async (c) => {
   const worker = `sync:${c.get('requestId')}`
   const summary = await runDueJobs({ worker, settings: syncSettings() })
+  return c.json(summary, 200)
+}).openapi(rotate, async (c) => {
+  const summary = await asService((tx) => rotateStoredCredentials(tx))
   return c.json(summary, 200)
 })
 
