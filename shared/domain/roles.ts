@@ -1,16 +1,12 @@
 /**
- * Roles in an organization. The order is the SQL enum `public.org_role`'s, weakest first,
- * so `roleAtLeast` here and `role >= 'admin'` in SQL rank alike (a test keeps them in step).
+ * Roles in an organization, in the order of the SQL enum `public.org_role`, weakest first
+ * (tests/domain keeps the two in step). Roles are ranked for authorization in SQL only
+ * (private.require_org_role); TypeScript names and validates them.
  */
 import { z } from '@hono/zod-openapi'
 
 export const ORG_ROLES = ['viewer', 'member', 'admin', 'owner'] as const
 export type OrgRole = typeof ORG_ROLES[number]
-
-/** True when `role` is `min` or stronger. */
-export function roleAtLeast(role: OrgRole, min: OrgRole): boolean {
-  return ORG_ROLES.indexOf(role) >= ORG_ROLES.indexOf(min)
-}
 
 export const OrgRoleSchema = z.enum(ORG_ROLES).openapi({
   description: 'viewer < member < admin < owner',
