@@ -9,11 +9,19 @@ import { adminSql, call, type Reply } from '../_helpers/stack.ts'
 /** A metric row: name, day, source, dimension, value. */
 export type MetricRow = [string, string, string, string, number]
 
-/** Writes daily metric rows for the organization. */
-export async function insertMetrics(orgId: string, rows: MetricRow[]): Promise<void> {
+/**
+ * Writes daily metric rows for the organization, each with `meta` (e.g. how a ratio
+ * re-aggregates; `{}` by default).
+ */
+export async function insertMetrics(
+  orgId: string,
+  rows: MetricRow[],
+  options: { meta?: Record<string, unknown> } = {},
+): Promise<void> {
   await adminSql`
-    insert into public.metrics (org_id, metric_name, metric_date, source, dimension, value)
-    select ${orgId}, u.name, u.day, u.source, u.dimension, u.value
+    insert into public.metrics (org_id, metric_name, metric_date, source, dimension, value, meta)
+    select ${orgId}, u.name, u.day, u.source, u.dimension, u.value,
+           ${JSON.stringify(options.meta ?? {})}::text::jsonb
     from unnest(${rows.map((r) => r[0])}::text[], ${rows.map((r) => r[1])}::date[],
                 ${rows.map((r) => r[2])}::text[], ${rows.map((r) => r[3])}::text[],
                 ${rows.map((r) => r[4])}::numeric[])

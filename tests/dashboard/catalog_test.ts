@@ -5,18 +5,8 @@
 import assert from 'node:assert/strict'
 import { insertEvents } from '../_helpers/events.ts'
 import { newOrgOwner, type OrgOwner } from '../_helpers/orgs.ts'
-import { adminSql, call, newUser, test } from '../_helpers/stack.ts'
-
-type Row = [name: string, day: string, source: string, dimension: string, value: number]
-
-async function insertMetrics(orgId: string, rows: Row[], meta: Record<string, unknown> = {}) {
-  for (const [name, day, source, dimension, value] of rows) {
-    await adminSql`
-      insert into public.metrics (org_id, metric_name, metric_date, source, dimension, value, meta)
-      values (${orgId}, ${name}, ${day}, ${source}, ${dimension}, ${value},
-              ${JSON.stringify(meta)}::text::jsonb)`
-  }
-}
+import { call, newUser, test } from '../_helpers/stack.ts'
+import { insertMetrics } from './_reports.ts'
 
 const RATIO = {
   aggregation: 'ratio',
@@ -37,12 +27,12 @@ async function arrangeEngagement(): Promise<OrgOwner> {
   await insertMetrics(owner.orgId, [
     ['ga4.engagementRate', '2026-03-01', 'ga4', '', 0.5],
     ['ga4.engagementRate', '2026-03-02', 'ga4', '', 0.9],
-  ], RATIO)
+  ], { meta: RATIO })
   // 100 s over 40 sessions, then 40 s over 10 (the 6 channel sessions have no duration row).
   await insertMetrics(owner.orgId, [
     ['ga4.averageSessionDuration', '2026-03-01', 'ga4', '', 100],
     ['ga4.averageSessionDuration', '2026-03-02', 'ga4', '', 40],
-  ], { aggregation: 'weighted_mean', weight: 'ga4.sessions' })
+  ], { meta: { aggregation: 'weighted_mean', weight: 'ga4.sessions' } })
   return owner
 }
 
