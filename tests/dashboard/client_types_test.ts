@@ -4,26 +4,11 @@
  * calls go to a stub fetch that records each URL, so no stack is needed.
  */
 import assert from 'node:assert/strict'
-import { hc } from 'hono/client'
 import type { AppType } from '../../supabase/functions/dashboard/app.ts'
-
-const BASE = 'http://lytics.test/functions/v1'
-
-/** A client whose requests are recorded (path and query) and answered with `{}`. */
-function recordingClient() {
-  const urls: string[] = []
-  const client = hc<AppType>(BASE, {
-    fetch: (input: RequestInfo | URL) => {
-      const url = new URL(input instanceof Request ? input.url : input)
-      urls.push(`${url.pathname.slice('/functions/v1'.length)}${url.search}`)
-      return Promise.resolve(Response.json({}))
-    },
-  })
-  return { client, urls }
-}
+import { recordingClient } from '../_helpers/typed_client.ts'
 
 Deno.test('dashboard client: one typed call per endpoint group', async () => {
-  const { client, urls } = recordingClient()
+  const { client, calls } = recordingClient<AppType>()
   const d = client.dashboard
   await d.tiles.$get({ query: { series: 'metric:sessions', range: '28d' } })
   await d.series.$get({ query: { series: 'events', granularity: 'week', format: 'csv' } })
@@ -33,7 +18,7 @@ Deno.test('dashboard client: one typed call per endpoint group', async () => {
   await d['feature-usage'].$get({ query: { range: '7d' } })
   await d.events.$get({ query: { name: 'signup' } })
   await d.events[':id'].$get({ param: { id: 'evt_1' } })
-  assert.deepEqual(urls, [
+  assert.deepEqual(calls.map((c) => c.path), [
     '/dashboard/tiles?series=metric%3Asessions&range=28d',
     '/dashboard/series?series=events&granularity=week&format=csv',
     '/dashboard/breakdown?series=metric%3Asessions&by=dimension',
@@ -46,7 +31,7 @@ Deno.test('dashboard client: one typed call per endpoint group', async () => {
 })
 
 Deno.test('dashboard client: a wrong call does not compile', () => {
-  const { client } = recordingClient()
+  const { client } = recordingClient<AppType>()
   // Never called: only its type matters.
   const wrong = () =>
     // @ts-expect-error granularity is one of hour, day, week, month

@@ -4,26 +4,11 @@
  * too. The calls go to a stub fetch that records each request, so no stack is needed.
  */
 import assert from 'node:assert/strict'
-import { hc } from 'hono/client'
 import type { AppType } from '../../supabase/functions/health/app.ts'
-
-const BASE = 'http://lytics.test/functions/v1'
-
-/** A client whose requests are recorded (path) and answered with `{}`. */
-function recordingClient() {
-  const paths: string[] = []
-  const client = hc<AppType>(BASE, {
-    fetch: (input: RequestInfo | URL) => {
-      const url = new URL(input instanceof Request ? input.url : input)
-      paths.push(url.pathname.slice('/functions/v1'.length))
-      return Promise.resolve(Response.json({}))
-    },
-  })
-  return { client, paths }
-}
+import { recordingClient } from '../_helpers/typed_client.ts'
 
 Deno.test('health client: both probes are typed calls', async () => {
-  const { client, paths } = recordingClient()
+  const { client, calls } = recordingClient<AppType>()
   await client.health.live.$get()
   const ready = await client.health.ready.$get()
   if (ready.status === 503) {
@@ -31,11 +16,11 @@ Deno.test('health client: both probes are typed calls', async () => {
     const body: { missing_config: string[] } = await ready.json()
     assert.ok(body)
   }
-  assert.deepEqual(paths, ['/health/live', '/health/ready'])
+  assert.deepEqual(calls.map((c) => c.path), ['/health/live', '/health/ready'])
 })
 
 Deno.test('health client: a wrong call does not compile', () => {
-  const { client } = recordingClient()
+  const { client } = recordingClient<AppType>()
   // Never called: only its type matters.
   // @ts-expect-error health has no /dead probe
   const wrong = () => client.health.dead.$get()

@@ -4,29 +4,14 @@
  * to a stub fetch that records each request, so no stack is needed.
  */
 import assert from 'node:assert/strict'
-import { hc } from 'hono/client'
 import type { AppType } from '../../supabase/functions/orgs/app.ts'
+import { recordingClient } from '../_helpers/typed_client.ts'
 
-const BASE = 'http://lytics.test/functions/v1'
 const ORG = '00000000-0000-4000-8000-000000000001'
 const USER = '00000000-0000-4000-8000-000000000002'
 
-/** A client whose requests are recorded (method and path) and answered with `{}`. */
-function recordingClient() {
-  const requests: string[] = []
-  const client = hc<AppType>(BASE, {
-    fetch: (input: RequestInfo | URL, init?: RequestInit) => {
-      const url = new URL(input instanceof Request ? input.url : input)
-      const method = input instanceof Request ? input.method : init?.method ?? 'GET'
-      requests.push(`${method} ${url.pathname.slice('/functions/v1'.length)}`)
-      return Promise.resolve(Response.json({}))
-    },
-  })
-  return { client, requests }
-}
-
 Deno.test('orgs client: one typed call per endpoint group', async () => {
-  const { client, requests } = recordingClient()
+  const { client, calls } = recordingClient<AppType>()
   const orgs = client.orgs
   await orgs.$post({ json: { name: 'Acme', timezone: 'Europe/Paris' } })
   await orgs[':id'].$patch({ param: { id: ORG }, json: { slug: 'acme' } })
@@ -37,7 +22,7 @@ Deno.test('orgs client: one typed call per endpoint group', async () => {
   await orgs[':id'].leave.$post({ param: { id: ORG } })
   await orgs[':id'].invitations.$post({ param: { id: ORG }, json: { email: 'ada@example.com' } })
   await orgs.invitations.accept.$post({ json: { token: 'secret' } })
-  assert.deepEqual(requests, [
+  assert.deepEqual(calls.map((c) => `${c.method} ${c.path}`), [
     'POST /orgs',
     `PATCH /orgs/${ORG}`,
     `PATCH /orgs/${ORG}/members/${USER}`,
@@ -48,7 +33,7 @@ Deno.test('orgs client: one typed call per endpoint group', async () => {
 })
 
 Deno.test('orgs client: a wrong call does not compile', () => {
-  const { client } = recordingClient()
+  const { client } = recordingClient<AppType>()
   // Never called: only its type matters.
   const wrong = () =>
     client.orgs[':id'].invitations.$post({

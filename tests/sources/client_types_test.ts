@@ -4,27 +4,13 @@
  * calls go to a stub fetch that records each request, so no stack is needed.
  */
 import assert from 'node:assert/strict'
-import { hc } from 'hono/client'
 import type { AppType } from '../../supabase/functions/sources/app.ts'
+import { recordingClient } from '../_helpers/typed_client.ts'
 
-const BASE = 'http://lytics.test/functions/v1'
 const SOURCE = '00000000-0000-4000-8000-000000000001'
 
-function recordingClient() {
-  const requests: string[] = []
-  const client = hc<AppType>(BASE, {
-    fetch: (input: RequestInfo | URL, init?: RequestInit) => {
-      const url = new URL(input instanceof Request ? input.url : input)
-      const method = input instanceof Request ? input.method : init?.method ?? 'GET'
-      requests.push(`${method} ${url.pathname.slice('/functions/v1'.length)}${url.search}`)
-      return Promise.resolve(Response.json({}))
-    },
-  })
-  return { client, requests }
-}
-
 Deno.test('sources client: one typed call per endpoint group', async () => {
-  const { client, requests } = recordingClient()
+  const { client, calls } = recordingClient<AppType>()
   const sources = client.sources
   await sources.$get()
   await sources[':id'].$patch({ param: { id: SOURCE }, json: { lookback_days: 5 } })
@@ -38,7 +24,7 @@ Deno.test('sources client: one typed call per endpoint group', async () => {
   await sources.instagram.connect.$post({ json: {} })
   await sources[':id'].sync.$post({ param: { id: SOURCE } })
   await sources[':id'].runs.$get({ param: { id: SOURCE }, query: { limit: '10' } })
-  assert.deepEqual(requests, [
+  assert.deepEqual(calls.map((c) => `${c.method} ${c.path}`), [
     'GET /sources',
     `PATCH /sources/${SOURCE}`,
     `POST /sources/${SOURCE}/pause`,
@@ -52,7 +38,7 @@ Deno.test('sources client: one typed call per endpoint group', async () => {
 })
 
 Deno.test('sources client: a wrong call does not compile', () => {
-  const { client } = recordingClient()
+  const { client } = recordingClient<AppType>()
   // Never called: only its type matters.
   const wrong = () =>
     client.sources[':id'].$patch({
