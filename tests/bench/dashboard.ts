@@ -5,8 +5,8 @@
  */
 import type { Tx } from '../../shared/db.ts'
 import { activeOrg } from '../../shared/tenant.ts'
-import { breakdownRows } from '../../supabase/functions/dashboard/breakdown/queries.ts'
-import { feedPage } from '../../supabase/functions/dashboard/feed/queries.ts'
+import { breakdownRows } from '../../shared/analytics/breakdown.ts'
+import { feedPage } from '../../shared/analytics/feed.ts'
 import {
   addDays,
   compareWindow,
@@ -16,11 +16,11 @@ import {
   reportScope,
   type SeriesSpec,
   todayIn,
-} from '../../supabase/functions/dashboard/report/mod.ts'
-import { startOfIsoWeek } from '../../supabase/functions/dashboard/retention/cohorts.ts'
-import { retentionCells } from '../../supabase/functions/dashboard/retention/queries.ts'
-import { seriesTotals } from '../../supabase/functions/dashboard/series/queries.ts'
-import { tileTotals } from '../../supabase/functions/dashboard/tiles/queries.ts'
+} from '../../shared/analytics/mod.ts'
+import { startOfIsoWeek } from '../../shared/analytics/cohorts.ts'
+import { retentionCells } from '../../shared/analytics/retention.ts'
+import { seriesTotals } from '../../shared/analytics/series.ts'
+import { tileTotals } from '../../shared/analytics/tiles.ts'
 
 /** One request: its gateway path, its SQL, and the p95 it should meet (if any). */
 export type DashboardCase = {

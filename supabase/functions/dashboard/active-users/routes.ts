@@ -15,8 +15,8 @@ import {
   resolveWindow,
   todayIn,
   withRangeRules,
-} from '../report/mod.ts'
-import { activeUsersByDay, activeUsersOn } from './queries.ts'
+} from '../../../../shared/analytics/mod.ts'
+import { activeUsersByDay, activeUsersOn } from '../../../../shared/analytics/active-users.ts'
 
 /** Longest daily series of active users, in days: a year, so every preset fits. */
 export const MAX_ACTIVE_USERS_DAYS = 366

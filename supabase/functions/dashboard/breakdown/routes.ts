@@ -10,24 +10,21 @@ import { json, userRoute } from '../../../../shared/http/openapi.ts'
 import { validationFailed } from '../../../../shared/http/validation.ts'
 import {
   checkFiltersApply,
-  csvContent,
-  csvResponse,
   fieldApplies,
   fieldMismatch,
   fieldName,
   filtersParam,
-  formatParam,
   parseField,
   rangeQuerySchema,
   reaggregatedMetrics,
   reportScope,
   seriesListSchema,
   type SeriesSpec,
-  wantsCsv,
   WindowSchema,
   withRangeRules,
-} from '../report/mod.ts'
-import { breakdownRows, SORTS } from './queries.ts'
+} from '../../../../shared/analytics/mod.ts'
+import { csvContent, csvResponse, formatParam, wantsCsv } from '../csv.ts'
+import { breakdownRows, SORTS } from '../../../../shared/analytics/breakdown.ts'
 
 const BreakdownQuery = withRangeRules(rangeQuerySchema.extend({
   series: seriesListSchema(1).openapi({

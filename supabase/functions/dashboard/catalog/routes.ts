@@ -8,14 +8,14 @@ import { asUser } from '../../../../shared/db.ts'
 import { json, userRoute } from '../../../../shared/http/openapi.ts'
 import { validationFailed } from '../../../../shared/http/validation.ts'
 import { activeOrg } from '../../../../shared/tenant.ts'
-import { reaggregationOf } from '../report/mod.ts'
+import { reaggregationOf } from '../../../../shared/analytics/mod.ts'
 import {
   eventCatalog,
   MAX_DIMENSIONS,
   MAX_EVENT_NAMES,
   metricCatalog,
   RECENT_DAYS,
-} from './queries.ts'
+} from '../../../../shared/analytics/catalog.ts'
 
 const Metric = z.object({
   name: z.string().openapi({ example: 'ga4.sessions' }),

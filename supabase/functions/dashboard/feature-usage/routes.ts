@@ -15,8 +15,13 @@ import { asUser } from '../../../../shared/db.ts'
 import { json, userRoute } from '../../../../shared/http/openapi.ts'
 import { validationFailed } from '../../../../shared/http/validation.ts'
 import { activeOrg } from '../../../../shared/tenant.ts'
-import { queryInt, rangeQuerySchema, resolveWindow, withRangeRules } from '../report/mod.ts'
-import { actorsByName, eventNamesByCount } from './queries.ts'
+import {
+  queryInt,
+  rangeQuerySchema,
+  resolveWindow,
+  withRangeRules,
+} from '../../../../shared/analytics/mod.ts'
+import { actorsByName, eventNamesByCount } from '../../../../shared/analytics/feature-usage.ts'
 
 const query = withRangeRules(rangeQuerySchema.extend({
   limit: queryInt(1, 100).default(20).openapi({ description: 'Names per page (1-100)' }),

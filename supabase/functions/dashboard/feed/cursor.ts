@@ -4,8 +4,7 @@
  * millisecond and could skip or repeat events that share one).
  */
 
-/** A position in the feed's order (occurred_at desc, id desc). */
-export type FeedPosition = { occurredAt: string; id: string }
+import type { FeedPosition } from '../../../../shared/analytics/feed.ts'
 
 const MICRO_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/
 

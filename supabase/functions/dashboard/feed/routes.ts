@@ -12,9 +12,9 @@ import { notFound } from '../../../../shared/http/errors.ts'
 import { json, userRoute } from '../../../../shared/http/openapi.ts'
 import { validationFailed } from '../../../../shared/http/validation.ts'
 import { activeOrg } from '../../../../shared/tenant.ts'
-import { queryInt } from '../report/mod.ts'
+import { queryInt } from '../../../../shared/analytics/mod.ts'
 import { decodeCursor, encodeCursor } from './cursor.ts'
-import { feedEvent, feedPage } from './queries.ts'
+import { feedEvent, feedPage } from '../../../../shared/analytics/feed.ts'
 
 const PROPERTY_PREFIX = 'property.'
 const MAX_PROPERTY_FILTERS = 10

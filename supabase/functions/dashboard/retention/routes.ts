@@ -17,9 +17,9 @@ import {
   resolveWindow,
   todayIn,
   withRangeRules,
-} from '../report/mod.ts'
-import { type Cohorts, cohortTable, startOfIsoWeek } from './cohorts.ts'
-import { retentionCells } from './queries.ts'
+} from '../../../../shared/analytics/mod.ts'
+import { type Cohorts, cohortTable, startOfIsoWeek } from '../../../../shared/analytics/cohorts.ts'
+import { retentionCells } from '../../../../shared/analytics/retention.ts'
 
 /** Most cohorts and matrix periods one request may ask for. */
 export const RETENTION_LIMITS = {

@@ -14,22 +14,19 @@ import {
   checkFiltersApply,
   compareWindow,
   COMPARISONS,
-  csvContent,
-  csvResponse,
   filtersParam,
-  formatParam,
   GRANULARITIES,
   type Granularity,
   MAX_DAYS_BY_GRANULARITY,
   rangeQuerySchema,
   reportScope,
   seriesListSchema,
-  wantsCsv,
   type WindowIndex,
   WindowSchema,
   withRangeRules,
-} from '../report/mod.ts'
-import { seriesTotals } from './queries.ts'
+} from '../../../../shared/analytics/mod.ts'
+import { csvContent, csvResponse, formatParam, wantsCsv } from '../csv.ts'
+import { seriesTotals } from '../../../../shared/analytics/series.ts'
 
 export const MAX_SERIES = 12
 

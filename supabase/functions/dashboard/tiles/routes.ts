@@ -17,8 +17,8 @@ import {
   seriesListSchema,
   WindowSchema,
   withRangeRules,
-} from '../report/mod.ts'
-import { tileTotals } from './queries.ts'
+} from '../../../../shared/analytics/mod.ts'
+import { tileTotals } from '../../../../shared/analytics/tiles.ts'
 
 export const MAX_TILES = 12
 

@@ -3,8 +3,10 @@
  * by id. Instants come back as text to the microsecond, so a cursor made from a row is
  * exact.
  */
-import type { Tx } from '../../../../shared/db.ts'
-import type { FeedPosition } from './cursor.ts'
+import type { Tx } from '../db.ts'
+
+/** A position in the feed's order (occurred_at desc, id desc). */
+export type FeedPosition = { occurredAt: string; id: string }
 
 /** An event as the feed shows it. */
 export type FeedEventRow = {

@@ -6,7 +6,7 @@
  * inclusive); SQL turns them into instants with `at time zone`, which handles DST.
  */
 import { z } from '@hono/zod-openapi'
-import { isValidTimezone } from '../../../../shared/domain/timezone.ts'
+import { isValidTimezone } from '../domain/timezone.ts'
 
 /** Longest range any dashboard query may cover, in days. */
 export const MAX_RANGE_DAYS = 731

@@ -3,11 +3,11 @@
  * not apply to a series kind, malformed filters, and values that look like SQL.
  */
 import assert from 'node:assert/strict'
-import { test } from '../../_helpers/stack.ts'
-import { newOrgOwner, type OrgOwner } from '../../_helpers/orgs.ts'
-import { insertEvents } from '../../_helpers/events.ts'
-import { assertInvalid } from '../../_helpers/validation.ts'
-import { getReport, insertMetrics } from '../_reports.ts'
+import { test } from '../_helpers/stack.ts'
+import { newOrgOwner, type OrgOwner } from '../_helpers/orgs.ts'
+import { insertEvents } from '../_helpers/events.ts'
+import { assertInvalid } from '../_helpers/validation.ts'
+import { getReport, insertMetrics } from './_reports.ts'
 
 const day = { from: '2026-01-10', to: '2026-01-10', compare: 'none' }
 

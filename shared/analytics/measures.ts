@@ -4,7 +4,7 @@
  * events), listed comma-separated in the `series` query parameter.
  */
 import { z } from '@hono/zod-openapi'
-import { METRIC_NAME } from '../../../../shared/domain/metric-name.ts'
+import { METRIC_NAME } from '../domain/metric-name.ts'
 
 /** One measured series, as named in the request. */
 export type SeriesSpec =

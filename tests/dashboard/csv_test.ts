@@ -3,11 +3,11 @@
  * attachment headers, exact content, RFC 4180 quoting and neutralized formulas.
  */
 import assert from 'node:assert/strict'
-import { test } from '../../_helpers/stack.ts'
-import { csvCell, csvLine } from '../../../supabase/functions/dashboard/report/csv.ts'
-import { newOrgOwner } from '../../_helpers/orgs.ts'
-import { insertEvents } from '../../_helpers/events.ts'
-import { getReport, insertMetrics } from '../_reports.ts'
+import { test } from '../_helpers/stack.ts'
+import { csvCell, csvLine } from '../../supabase/functions/dashboard/csv.ts'
+import { newOrgOwner } from '../_helpers/orgs.ts'
+import { insertEvents } from '../_helpers/events.ts'
+import { getReport, insertMetrics } from './_reports.ts'
 
 test('csvCell: quoting, formulas, numbers and empties', () => {
   assert.equal(csvCell('plain'), 'plain')

@@ -3,8 +3,8 @@
  * from their own first-seen day; period k of the matrix counts from the first day of their
  * cohort.
  */
-import { addDays, daysBetween, share } from '../report/mod.ts'
-import type { RetentionCell } from './queries.ts'
+import { addDays, daysBetween, share } from './mod.ts'
+import type { RetentionCell } from './retention.ts'
 
 /** `count` consecutive cohorts of `length` days (1 or 7) from `first`, matrix 0..periods. */
 export type Cohorts = { first: string; count: number; length: 1 | 7; periods: number }

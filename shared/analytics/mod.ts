@@ -12,12 +12,10 @@
  * - buckets.ts: hour, day, week and month buckets of a window, their SQL and labels.
  * - totals.ts: `bucketTotals`, the one query behind tiles and series.
  * - ratios.ts: ratio and weighted-mean metrics, re-aggregated from their parts, never summed.
- * - csv.ts: CSV negotiation, quoting and the streamed attachment.
  *
  * Endpoint groups import from here; the files import each other directly.
  */
 export * from './buckets.ts'
-export * from './csv.ts'
 export * from './filters.ts'
 export * from './measures.ts'
 export * from './org-days.ts'

@@ -2,8 +2,8 @@
  * Feature usage's queries: a page of event names by count from the event_counts rollup,
  * then distinct actors for those names from raw events, under a time budget.
  */
-import type { Tx } from '../../../../shared/db.ts'
-import type { DateWindow } from '../report/mod.ts'
+import type { Tx } from '../db.ts'
+import type { DateWindow } from './mod.ts'
 
 /** The organization, window and timezone of its days that both queries read. */
 export type FeatureUsageScope = { orgId: string; window: DateWindow; timezone: string }

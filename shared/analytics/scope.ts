@@ -4,9 +4,9 @@
  * the window of calendar days.
  */
 import { z } from '@hono/zod-openapi'
-import type { Tx } from '../../../../shared/db.ts'
-import { badRequest } from '../../../../shared/http/errors.ts'
-import { activeOrg } from '../../../../shared/tenant.ts'
+import type { Tx } from '../db.ts'
+import { badRequest } from '../http/errors.ts'
+import { activeOrg } from '../tenant.ts'
 import { type DateWindow, type RangeQuery, resolveWindow } from './range.ts'
 
 /** An inclusive span of calendar days, as responses show it. */

@@ -5,8 +5,8 @@
  * report/buckets.ts cuts a window into.
  */
 import assert from 'node:assert/strict'
-import { isValidTimezone } from '../../../shared/domain/timezone.ts'
-import { dateSpans } from '../../../supabase/functions/dashboard/report/buckets.ts'
+import { isValidTimezone } from '../../shared/domain/timezone.ts'
+import { dateSpans } from '../../shared/analytics/buckets.ts'
 import {
   addDays,
   compareWindow,
@@ -16,7 +16,7 @@ import {
   todayIn,
   withRangeRules,
   yearBefore,
-} from '../../../supabase/functions/dashboard/report/range.ts'
+} from '../../shared/analytics/range.ts'
 
 // 2026-03-15 12:00 UTC: still the 15th in New York and already the 16th in Auckland.
 const now = new Date('2026-03-15T12:00:00Z')

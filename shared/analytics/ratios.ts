@@ -10,8 +10,8 @@
  *
  * A report re-aggregates them so over every bucket and window, instead of summing.
  */
-import type { Tx } from '../../../../shared/db.ts'
-import { METRIC_NAME } from '../../../../shared/domain/metric-name.ts'
+import type { Tx } from '../db.ts'
+import { METRIC_NAME } from '../domain/metric-name.ts'
 import type { SeriesSpec } from './measures.ts'
 
 /** How a metric that is not summed is re-aggregated. */

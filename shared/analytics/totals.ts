@@ -7,7 +7,7 @@
  * Metrics sum `value` over sources and dimensions; events come from the 15-minute
  * rollup `event_counts` (exact for any timezone) unless a filter needs event properties.
  */
-import type { Tx } from '../../../../shared/db.ts'
+import type { Tx } from '../db.ts'
 import { type BucketPlan, bucketsSql, type WindowIndex } from './buckets.ts'
 import { type Filter, filterSql, needsRawEvents } from './filters.ts'
 import type { SeriesSpec } from './measures.ts'

@@ -2,7 +2,7 @@
  * The breakdown's query: one series over the window grouped by a field, sorted, one page of
  * groups, with the number of groups and the grand total.
  */
-import type { Tx } from '../../../../shared/db.ts'
+import type { Tx } from '../db.ts'
 import {
   addDays,
   type Field,
@@ -13,7 +13,7 @@ import {
   needsRawEvents,
   type ReportScope,
   type SeriesSpec,
-} from '../report/mod.ts'
+} from './mod.ts'
 
 export const SORTS = ['value_desc', 'value_asc', 'key_asc', 'key_desc'] as const
 export type Sort = typeof SORTS[number]

@@ -4,7 +4,7 @@
  * from Postgres (`date::timestamp at time zone tz`), so a DST day is 23 or 25 hours long.
  * Hour buckets step over instants from local midnight, so a DST day has 23 or 25 of them.
  */
-import type { Tx } from '../../../../shared/db.ts'
+import type { Tx } from '../db.ts'
 import { addDays, type DateWindow } from './range.ts'
 
 export const GRANULARITIES = ['hour', 'day', 'week', 'month'] as const

@@ -2,7 +2,7 @@
  * The series' query: the window's buckets (window 0) and the comparison window's (window 1),
  * through the shared bucketTotals.
  */
-import type { Tx } from '../../../../shared/db.ts'
+import type { Tx } from '../db.ts'
 import {
   type BucketPlan,
   type BucketTotals,
@@ -14,7 +14,7 @@ import {
   inTimezone,
   type ReportScope,
   type SeriesSpec,
-} from '../report/mod.ts'
+} from './mod.ts'
 
 /** What seriesTotals sums: the series, the scope, the comparison window and bucket size. */
 export type SeriesTotalsOptions = {

@@ -2,8 +2,8 @@
  * Retention's query, over event_actors (first-seen day per actor) and the event_actor_days
  * rollup.
  */
-import type { Tx } from '../../../../shared/db.ts'
-import { addDays } from '../report/mod.ts'
+import type { Tx } from '../db.ts'
+import { addDays } from './mod.ts'
 import type { Cohorts } from './cohorts.ts'
 
 /** Actors of one cohort active in one period, with how many of them hit day 1, 7, 30. */

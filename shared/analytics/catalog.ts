@@ -2,7 +2,7 @@
  * The catalogue's SQL: which metrics and events an organization has, read along the
  * primary keys (one index probe per name found, never a scan of the organization's rows).
  */
-import type { Tx } from '../../../../shared/db.ts'
+import type { Tx } from '../db.ts'
 
 /** Dimensions listed per metric; a metric with more says so. */
 export const MAX_DIMENSIONS = 100

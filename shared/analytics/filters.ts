@@ -9,7 +9,7 @@
  * column names chosen from a fixed list are ever spliced in.
  */
 import { z } from '@hono/zod-openapi'
-import type { Tx } from '../../../../shared/db.ts'
+import type { Tx } from '../db.ts'
 import type { SeriesSpec } from './measures.ts'
 
 export const FILTER_OPS = ['is', 'is_not', 'contains', 'in'] as const

@@ -2,8 +2,8 @@
  * Active users' queries, over the event_actor_days rollup (one row per actor and
  * organization day).
  */
-import type { Tx } from '../../../../shared/db.ts'
-import { addDays, share } from '../report/mod.ts'
+import type { Tx } from '../db.ts'
+import { addDays, share } from './mod.ts'
 
 /** DAU, WAU, MAU and stickiness of one organization day. */
 export type ActiveUsersDay = {

@@ -2,7 +2,7 @@
  * The tiles' query: the window's days (for the sparkline) and the whole comparison window
  * as one bucket, through the shared bucketTotals.
  */
-import type { Tx } from '../../../../shared/db.ts'
+import type { Tx } from '../db.ts'
 import {
   type BucketTotals,
   bucketTotals,
@@ -12,7 +12,7 @@ import {
   inTimezone,
   type ReportScope,
   type SeriesSpec,
-} from '../report/mod.ts'
+} from './mod.ts'
 
 /** What tileTotals sums: the series, the report's scope and the comparison window. */
 export type TileTotalsOptions = {
