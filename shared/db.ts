@@ -64,7 +64,7 @@ export function db(): Sql {
  * next query would. So the next request gets a fresh client; the old one has 5 s to
  * finish what it has in flight.
  */
-function discardClient(suspect: Sql | undefined = client): void {
+export function discardClient(suspect: Sql | undefined = client): void {
   if (!suspect) return
   if (client === suspect) client = undefined
   suspect.end({ timeout: 5 }).catch(() => {})
@@ -151,7 +151,7 @@ const STATEMENT_TIMEOUT = { user: '8s', service: '30s' }
  * index-bound: misestimated joins crossed its cost threshold and spent longer compiling
  * than running (docs/performance/ingestion.md).
  */
-function settingsOf(sql: Sql | Tx, actor: Actor) {
+export function settingsOf(sql: Sql | Tx, actor: Actor) {
   return actor === 'service'
     ? sql`select set_config('role', 'service_role', true), set_config('jit', 'off', true),
                  set_config('statement_timeout', ${STATEMENT_TIMEOUT.service}, true)`

@@ -1,8 +1,10 @@
 /**
- * Storing a batch of events: one statement, retried once without the duplicates when the
- * batch repeats a stored event.
+ * Storing a batch of events: with an API key, one COPY (the cheapest way in); with a user
+ * token, or when the COPY fails, one statement, retried once without the duplicates when
+ * the batch repeats a stored event.
  */
 import { uuidv7 } from '../../../../shared/crypto.ts'
+import { canCopy, copyAsService, copyText } from '../../../../shared/db-copy.ts'
 import { inOneTrip, type Sql } from '../../../../shared/db.ts'
 import { type Ingestor, ingestorActor } from '../../../../shared/http/ingest-guard.ts'
 import type { Event } from './routes.ts'
@@ -44,6 +46,26 @@ export function insertEvents(sql: Sql, options: InsertEventsOptions) {
 
 const isDuplicate = (e: unknown) => (e as { code?: string })?.code === '23505'
 
+const COPY_EVENTS = 'copy public.events ' +
+  '(org_id, id, occurred_at, name, actor_id, session_id, properties) from stdin'
+
+/**
+ * The batch as COPY text, one line per event, sorted by id as insertEvents sorts (so
+ * concurrent retries of one batch take their index locks in the same order). Timestamps
+ * and the organization need no escaping: the schema admits no tab, newline or backslash
+ * in either.
+ */
+export function eventsCopyText(orgId: string, events: (Event & { id: string })[]): string {
+  const sorted = events.toSorted((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  let text = ''
+  for (const e of sorted) {
+    text += `${orgId}\t${copyText(e.id)}\t${e.occurred_at}\t${copyText(e.name)}\t` +
+      `${copyText(e.actor_id)}\t${copyText(e.session_id)}\t` +
+      `${copyText(JSON.stringify(e.properties ?? {}))}\n`
+  }
+  return text
+}
+
 /**
  * Stores a batch for the ingestor and returns how many events were new.
  *
@@ -55,19 +77,30 @@ const isDuplicate = (e: unknown) => (e as { code?: string })?.code === '23505'
  */
 export async function storeEvents(ingestor: Ingestor, events: Event[]): Promise<number> {
   // Time-ordered ids for events sent without one keep the primary key's inserts local.
-  const rows = events.map((e) => e.id === undefined ? { ...e, id: uuidv7() } : e)
-  const batch = JSON.stringify(rows)
-  const store = async (onDuplicate: OnDuplicate) => {
-    const inserted = await inOneTrip(
-      ingestorActor(ingestor),
-      (sql) => insertEvents(sql, { orgId: ingestor.orgId, batch, onDuplicate }),
-    )
-    return inserted.count
+  const rows = events.map((e) =>
+    e.id === undefined ? { ...e, id: uuidv7() } : e
+  ) as (Event & { id: string })[]
+  // A key's writes run as the service, which RLS does not filter (COPY refuses tables
+  // under RLS): a user's batch goes through the statement and its policy. A COPY that
+  // failed stored nothing; the skipping statement below then stores the batch, or says
+  // why not (a deleted organization, ...).
+  if (ingestor.via === 'api_key' && canCopy()) {
+    if (await copyAsService(COPY_EVENTS, eventsCopyText(ingestor.orgId, rows))) return rows.length
+    return await storeWith(ingestor, rows, 'skip')
   }
   try {
-    return await store('fail')
+    return await storeWith(ingestor, rows, 'fail')
   } catch (e) {
     if (!isDuplicate(e)) throw e
-    return await store('skip')
+    return await storeWith(ingestor, rows, 'skip')
   }
+}
+
+async function storeWith(ingestor: Ingestor, rows: Event[], onDuplicate: OnDuplicate) {
+  const batch = JSON.stringify(rows)
+  const inserted = await inOneTrip(
+    ingestorActor(ingestor),
+    (sql) => insertEvents(sql, { orgId: ingestor.orgId, batch, onDuplicate }),
+  )
+  return inserted.count
 }
