@@ -7,8 +7,10 @@
  * received: repeated runs then measure the same database, not one that grows with each
  * run.
  */
+import { dirname } from 'node:path'
 import { newApiKey } from '../../shared/api-keys.ts'
 import { type Bench, request } from './context.ts'
+import { cpuPerRow, type CpuSplit, localStackCpu } from './cpu.ts'
 import { concurrently, type Stats, stats } from './measure.ts'
 
 /** Rows per second of one ingestion path. */
@@ -20,6 +22,8 @@ export type Ingestion = {
   rows: number
   seconds: number
   latency: Stats
+  /** CPU µs per row of the bench client, the gateway and Postgres, on a local stack. */
+  cpu?: CpuSplit
 }
 
 const EVENT_BATCH = 1_000
@@ -100,16 +104,21 @@ async function ingest(
   const send = (body: string) => request(bench, path, { token: key, method: 'POST', body })
   // One warm-up batch, not counted.
   await (await send(bodies[0])).body?.cancel()
+  const sample = localStackCpu(dirname(bench.options.keys))
+  const before = sample?.()
   const run = await concurrently(bench.options.clients, bodies.length - 1, async (job) => {
     await (await send(bodies[job + 1])).arrayBuffer()
   })
+  const after = sample?.()
   const batches = bodies.length - 1
+  const rows = batches * batchSize
   return {
     ...what,
     batches,
-    rows: batches * batchSize,
+    rows,
     seconds: run.seconds,
     latency: stats(run.latencies),
+    cpu: before && after ? cpuPerRow(before, after, rows) : undefined,
   }
 }
 
