@@ -18,7 +18,8 @@
  * event names, one bucketTotals statement (plus its meta probe) for every series' window
  * totals and days, two breakdownRows per series broken down (at most three series), and
  * one retentionCells: 8 to 12 statements, each reading rollups or index ranges of the
- * windows only. `deno task bench` measures it (tests/bench/dashboard.ts).
+ * windows only. On the seeded demo organization that is about as much as one tiles request
+ * over the same series (the bucketTotals statement is most of it).
  */
 import type { Tx } from '../db.ts'
 import { compareWindow, todayIn } from './range.ts'

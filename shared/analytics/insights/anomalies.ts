@@ -57,12 +57,12 @@ function strongestDay(s: SeriesNumbers, window: DateWindow): AnomalyFinding | un
     best = {
       kind: 'anomaly',
       text:
-        `${seriesLabel(spec)} was ${formatValue(value, aggregation)} on ${weekdayOf(day)} ${day}, ${
-          score > 0 ? 'above' : 'below'
-        } the ${
-          formatValue(expected, aggregation)
-        } of the same weekday over the previous 4 weeks ` +
-        `(${formatValue(Math.abs(score))} deviations).`,
+        `On ${weekdayOf(day)} ${day}, ${seriesLabel(spec)} came to ${
+          formatValue(value, aggregation)
+        }, ${score > 0 ? 'above' : 'below'} the ${formatValue(expected, aggregation)} ` +
+        `of the same weekday over the previous 4 weeks (${
+          formatValue(Math.abs(score))
+        } deviations).`,
       series: spec.id,
       aggregation,
       date: day,

@@ -158,6 +158,8 @@ export function channelFindings(
     })
     .sort((a, b) => b.percent - a.percent || a.key.localeCompare(b.key))
   if (ranked.length < 2) return []
+  const moved = (percent: number) =>
+    percent === 0 ? direction(0) : `${direction(percent)} ${formatPercent(percent)}`
   const finding = (
     kind: 'best_channel' | 'worst_channel',
     g: typeof ranked[number],
@@ -165,9 +167,9 @@ export function channelFindings(
     kind,
     text: `${kind === 'best_channel' ? 'Best' : 'Worst'} channel for ${
       seriesLabel(spec)
-    }: ${g.channel}, which ${direction(g.percent)} ${formatPercent(g.percent)}, from ${
-      formatValue(g.previous)
-    } to ${formatValue(g.current)}.`,
+    }: ${g.channel}, which ${moved(g.percent)}, from ${formatValue(g.previous)} to ${
+      formatValue(g.current)
+    }.`,
     series: spec.id,
     channel: g.channel,
     dimension: g.key,

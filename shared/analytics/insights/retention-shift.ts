@@ -7,6 +7,8 @@
  * as the retention report's day_7 counts it. Only actors whose day N has come (first seen
  * at least N days before today) count, so a window ending today is not read as a drop.
  * N is 7, or 1 when the current window has too few actors who reached day 7.
+ * The rollups keep the organization's days, so the window's dates are read as those days
+ * even when the report asked for another timezone (as the retention report does).
  */
 import type { Tx } from '../../db.ts'
 import { addDays, type DateWindow, daysBetween } from '../range.ts'
