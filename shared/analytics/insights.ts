@@ -49,7 +49,8 @@ export const MAX_FINDINGS = 8
 
 /**
  * The findings about `scope`'s window against the equally long span just before it, most
- * important first. An organization without data gets no findings, never an error.
+ * important first. An organization without data gets no findings, never an error. `now`
+ * (for tests) sets today, which bounds retention and the days anomalies look at.
  *
  * @example
  * const insights = await asUser(claims, async (tx) =>

@@ -3,10 +3,15 @@
  * findings read inside asUser as an organization's owner (RLS applies). The current window
  * is 2026-10-05 (a Monday) to 2026-11-01, the comparison window 2026-09-07 to 2026-10-04.
  */
+import assert from 'node:assert/strict'
 import { decodeJwt } from 'jose'
 import type { JWTClaims } from '../../shared/auth.ts'
 import { asUser } from '../../shared/db.ts'
-import { findInsights, type InsightFinding } from '../../shared/analytics/insights.ts'
+import {
+  findInsights,
+  type InsightFinding,
+  InsightFindingsSchema,
+} from '../../shared/analytics/insights.ts'
 import { reportScope } from '../../shared/analytics/scope.ts'
 import type { OrgOwner } from '../_helpers/orgs.ts'
 import { stack } from '../_helpers/stack.ts'
@@ -21,13 +26,18 @@ Deno.env.delete('DATABASE_URL')
 export const WINDOW = { from: '2026-10-05', to: '2026-11-01', days: 28 }
 export const COMPARISON = { from: '2026-09-07', to: '2026-10-04', days: 28 }
 
-/** The findings of the owner's organization over WINDOW, as the owner. */
+/**
+ * The findings of the owner's organization over WINDOW, as the owner, checked against the
+ * response schema the route documents. `scope` overrides the resolved scope's organization.
+ */
 export async function insightsOf(owner: OrgOwner, scope?: { org: string }) {
   const claims = decodeJwt(owner.token) as JWTClaims
-  return await asUser(claims, async (tx) => {
+  const found = await asUser(claims, async (tx) => {
     const resolved = await reportScope(tx, { from: WINDOW.from, to: WINDOW.to })
     return await findInsights(tx, { scope: { ...resolved, ...scope } })
   })
+  assert.deepEqual(InsightFindingsSchema.parse(found), found)
+  return found
 }
 
 /** Every day of both windows. */
