@@ -224,7 +224,7 @@ begin
                                tool_call_id, tool_name, model, prompt_tokens,
                                completion_tokens, latency_ms)
   select conversation, last_position + t.n::int, t.m ->> 'role', coalesce(t.m ->> 'content', ''),
-         t.m -> 'tool_calls', t.m ->> 'tool_call_id', t.m ->> 'tool_name', t.m ->> 'model',
+         nullif(t.m -> 'tool_calls', 'null'::jsonb), t.m ->> 'tool_call_id', t.m ->> 'tool_name', t.m ->> 'model',
          (t.m ->> 'prompt_tokens')::int, (t.m ->> 'completion_tokens')::int,
          (t.m ->> 'latency_ms')::int
   from jsonb_array_elements(turn) with ordinality as t(m, n)

@@ -159,7 +159,7 @@ export async function runTurn(options: TurnOptions): Promise<TurnResult> {
     messages.push({
       role: 'assistant',
       content,
-      tool_calls: calls.length > 0 ? calls : null,
+      ...(calls.length > 0 ? { tool_calls: calls } : {}),
       model: options.model,
       prompt_tokens: usage.prompt - before.prompt,
       completion_tokens: usage.completion - before.completion,
