@@ -156,3 +156,14 @@ export type AssistantConfig = z.infer<typeof assistantConfigSchema>
 export function assistantConfig(): AssistantConfig {
   return configOf(assistantConfigSchema)
 }
+
+/**
+ * For `/health/ready`: the assistant's malformed settings, and OPENAI_API_KEY when it is not
+ * set (optional, since an organization may store its own, but questions need one).
+ */
+export function assistantConfigProblems(): string[] {
+  const parsed = assistantConfigSchema.safeParse(Deno.env.toObject())
+  const names = parsed.success ? [] : parsed.error.issues.map((i) => String(i.path[0]))
+  if (parsed.success && !parsed.data.OPENAI_API_KEY) names.push('OPENAI_API_KEY')
+  return [...new Set(names)]
+}
