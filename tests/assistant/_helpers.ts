@@ -112,3 +112,21 @@ export async function messageCount(conversationId: string): Promise<number> {
     select count(*)::int as n from public.messages where conversation_id = ${conversationId}`
   return row.n
 }
+
+/** The organic drop of channelSessions(), as the findings must state it. */
+// deno-lint-ignore no-explicit-any
+export function assertOrganicDrop(body: any) {
+  assert.deepEqual(body.window, { ...WEEK, days: 7 })
+  assert.deepEqual(body.comparison, { from: '2026-10-01', to: '2026-10-07', days: 7 })
+  // deno-lint-ignore no-explicit-any
+  const change = body.findings.find((f: any) => f.kind === 'largest_change')
+  assert.ok(change, JSON.stringify(body.findings))
+  assert.equal(change.series, 'metric:sessions')
+  assert.deepEqual([change.current, change.previous, change.change], [770, 1050, -280])
+  // deno-lint-ignore no-explicit-any
+  const driver = body.findings.find((f: any) => f.kind === 'driver')
+  assert.ok(driver, JSON.stringify(body.findings))
+  assert.equal(driver.value, 'channel:Organic Search')
+  assert.deepEqual([driver.current, driver.previous, driver.change], [420, 700, -280])
+  assert.equal(driver.share_of_change, 1)
+}

@@ -25,6 +25,7 @@ Deno.test('assistant client: one typed call per route', async () => {
   await a.settings.$put({ json: { api_key: 'sk-test-1234567890', model: 'gpt-4o-mini' } })
   await a.settings.$delete()
   await a.usage.$get({ query: { from: '2026-11-01' } })
+  await a.insights.$get({ query: { range: '28d' } })
   assert.deepEqual(calls.map((c) => `${c.method} ${c.path}`), [
     'POST /assistant/conversations',
     'GET /assistant/conversations?limit=10',
@@ -36,6 +37,7 @@ Deno.test('assistant client: one typed call per route', async () => {
     'PUT /assistant/settings',
     'DELETE /assistant/settings',
     'GET /assistant/usage?from=2026-11-01',
+    'GET /assistant/insights?range=28d',
   ])
 })
 

@@ -5,9 +5,14 @@
  * that set no OPENAI_API_KEY. The same token, the same database, only the settings differ.
  */
 import assert from 'node:assert/strict'
-import { newOrgOwner } from '../_helpers/orgs.ts'
 import { stack, test } from '../_helpers/stack.ts'
-import { messageCount, newConversation } from './_helpers.ts'
+import {
+  assertOrganicDrop,
+  messageCount,
+  newConversation,
+  ownerWithSessions,
+  WEEK,
+} from './_helpers.ts'
 
 const root = new URL('../../', import.meta.url)
 
@@ -52,10 +57,10 @@ async function withoutModel(
   return JSON.parse(stdout.split('\n').at(-1)!) as { status: number; body: any }[]
 }
 
-test('no key anywhere: a question is a 503 naming OPENAI_API_KEY, and nothing is stored', async () => {
-  const owner = await newOrgOwner({ label: 'nokey' })
+test('no key anywhere: a question is a 503 naming OPENAI_API_KEY, insights still come back', async () => {
+  const owner = await ownerWithSessions('nokey')
   const id = await newConversation(owner)
-  const [question, settings] = await withoutModel([
+  const [question, settings, insights] = await withoutModel([
     {
       method: 'POST',
       path: `/assistant/conversations/${id}/messages`,
@@ -63,6 +68,11 @@ test('no key anywhere: a question is a 503 naming OPENAI_API_KEY, and nothing is
       body: { content: 'Anyone there?' },
     },
     { method: 'GET', path: '/assistant/settings', token: owner.token },
+    {
+      method: 'GET',
+      path: `/assistant/insights?from=${WEEK.from}&to=${WEEK.to}`,
+      token: owner.token,
+    },
   ])
   assert.equal(question.status, 503, JSON.stringify(question.body))
   assert.equal(question.body.error.code, 'model_not_configured')
@@ -71,4 +81,11 @@ test('no key anywhere: a question is a 503 naming OPENAI_API_KEY, and nothing is
   assert.equal(settings.body.source, 'none')
   assert.equal(settings.body.key_hint, null)
   assert.equal(await messageCount(id), 0)
+  // Insights still work: the same findings, without a summary.
+  assert.equal(insights.status, 200, JSON.stringify(insights.body))
+  assertOrganicDrop(insights.body)
+  assert.deepEqual(
+    [insights.body.summary, insights.body.model, insights.body.summary_error],
+    [null, null, null],
+  )
 })

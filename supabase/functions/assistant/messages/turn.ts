@@ -58,7 +58,7 @@ export type TurnResult = {
 type Call = { id: string; name: string; arguments: string }
 
 /** Why a model call failed, without the provider's text (which may echo part of a key). */
-function failure(err: unknown, timedOut: boolean, usage: Usage): TurnFailed {
+export function failure(err: unknown, timedOut: boolean, usage: Usage): TurnFailed {
   if (timedOut || err instanceof OpenAI.APIConnectionTimeoutError) {
     return new TurnFailed(504, 'model_timeout', 'the model did not answer in time', usage)
   }
