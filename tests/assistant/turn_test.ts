@@ -70,6 +70,12 @@ test('a question needing two tool calls gets the seeded numbers, and the turn is
     'active_users',
     'top_events',
   ])
+  // Series are offered as the organization's own names.
+  const seriesTool = openai.requests[0].body.tools!.find((t) => t.function.name === 'series')!
+  const parameters = seriesTool.function.parameters as {
+    properties: { series: { items: { enum: string[] } } }
+  }
+  assert.deepEqual(parameters.properties.series.items.enum, ['events', 'metric:sessions'])
   const system = openai.requests[0].body.messages[0].content!
   assert.match(system, /metric:sessions/)
   assert.match(system, /Today is \d{4}-\d{2}-\d{2} in the organization's timezone UTC/)

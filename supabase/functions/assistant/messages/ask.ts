@@ -54,6 +54,11 @@ export async function prepareTurn(
     history: historyMessages(ctx.history, cfg.ASSISTANT_HISTORY_TOKENS),
     question,
     tools: ctx.ga4Sources > 0 ? [...analyticsTools, ga4Tool] : analyticsTools,
+    seriesNames: [
+      'events',
+      ...ctx.catalog.metrics.map((m) => `metric:${m.name}`),
+      ...ctx.catalog.events.map((e) => `event:${e.name}`),
+    ],
     caller: { claims },
     maxRounds: cfg.ASSISTANT_MAX_ROUNDS,
     deadline: Date.now() + cfg.ASSISTANT_TIMEOUT_MS,

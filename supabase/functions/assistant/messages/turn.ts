@@ -39,6 +39,8 @@ export type TurnOptions = {
   history: ChatMessage[]
   question: string
   tools: ToolDefinition[]
+  /** The organization's series names, offered as the tools' enum (see toolSpec). */
+  seriesNames?: string[]
   caller: ToolCaller
   maxRounds: number
   /** Epoch ms by which the whole turn must be done (504 after). */
@@ -103,7 +105,7 @@ async function askModel(options: TurnOptions, convo: ChatMessage[], usage: Usage
     const stream = await options.client.chat.completions.create({
       model: options.model,
       messages: convo,
-      tools: options.tools.map(toolSpec),
+      tools: options.tools.map((tool) => toolSpec(tool, { seriesNames: options.seriesNames })),
       stream: true,
       stream_options: { include_usage: true },
     }, { signal: abort.signal, timeout: remaining })

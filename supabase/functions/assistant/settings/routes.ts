@@ -28,7 +28,10 @@ const ModelSettings = z.object({
 }).openapi('AssistantSettings')
 
 const PutSettings = z.strictObject({
-  api_key: z.string().min(8).max(500).openapi({ description: 'Stored encrypted, never returned' }),
+  api_key: z.string().min(8).max(500).openapi({
+    description: 'Stored encrypted, never returned',
+    example: 'sk-proj-0123456789abcdef',
+  }),
   base_url: z.url({ protocol: /^https?$/ }).max(500).optional().openapi({
     description: 'Any OpenAI-compatible server, e.g. http://localhost:11434/v1 (Ollama). ' +
       "Default: the functions' OPENAI_BASE_URL",

@@ -28,12 +28,33 @@ export type ToolDefinition = {
   call?: (caller: ToolCaller, args: any) => Promise<unknown>
 }
 
-/** The Chat Completions `tools` entry of a definition. */
-export function toolSpec(tool: ToolDefinition) {
+/** Most series names listed as an enum in a tool's schema; beyond, the model reads the catalogue. */
+export const MAX_SERIES_ENUM = 300
+
+type JsonSchema = {
+  type?: string
+  enum?: string[]
+  items?: JsonSchema
+  properties?: Record<string, JsonSchema>
+}
+
+/**
+ * The Chat Completions `tools` entry of a definition. With `seriesNames` (the organization's
+ * own, from its catalogue), a `series` argument lists them as its enum, so a model that
+ * honours schemas picks a real name. It is a hint, not a guard: validation stays with zod,
+ * and what a tool can see with RLS.
+ */
+export function toolSpec(tool: ToolDefinition, options: { seriesNames?: string[] } = {}) {
   const { $schema: _, ...parameters } = z.toJSONSchema(tool.schema, {
     io: 'input',
     unrepresentable: 'any',
   }) as Record<string, unknown>
+  const names = options.seriesNames
+  const series = (parameters as JsonSchema).properties?.series
+  if (series && names && names.length > 0 && names.length <= MAX_SERIES_ENUM) {
+    if (series.type === 'array' && series.items) series.items.enum = names
+    else if (series.type === 'string') series.enum = names
+  }
   return {
     type: 'function' as const,
     function: { name: tool.name, description: tool.description, parameters },
