@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { newOrgOwner, type OrgOwner } from '../_helpers/orgs.ts'
 import { adminSql, call, type Reply, stack } from '../_helpers/stack.ts'
 import { insertMetrics, type MetricRow } from '../dashboard/_reports.ts'
+import { type Frame, parseFrames } from './_sse.ts'
 
 /** Fixed days, far from today, so presets never reach them. */
 export const WEEK = { from: '2026-10-08', to: '2026-10-14' }
@@ -55,25 +56,7 @@ export function ask(
   })
 }
 
-/** One Server-Sent Event. */
-export type Frame = { event: string; data: Record<string, unknown> }
-
-/** Parses complete `event:`/`data:` frames out of a buffer; returns them and the rest. */
-export function parseFrames(buffer: string): { frames: Frame[]; rest: string } {
-  const frames: Frame[] = []
-  const parts = buffer.split('\n\n')
-  const rest = parts.pop() ?? ''
-  for (const part of parts) {
-    let event = 'message'
-    const data: string[] = []
-    for (const line of part.split('\n')) {
-      if (line.startsWith('event:')) event = line.slice(6).trim()
-      else if (line.startsWith('data:')) data.push(line.slice(5).trimStart())
-    }
-    if (data.length) frames.push({ event, data: JSON.parse(data.join('\n')) })
-  }
-  return { frames, rest }
-}
+export { type Frame, parseFrames } from './_sse.ts'
 
 /** Opens a question as an event stream (the response, not yet read). */
 export function askStreaming(
