@@ -93,4 +93,9 @@ Deno.test('history keeps the newest whole turns that fit, never a result without
     'assistant',
   ])
   assert.deepEqual(historyMessages(rows, 0), [])
+  // A read that starts mid-turn never sends a tool result without its call.
+  assert.deepEqual(historyMessages(rows.slice(2), 10_000).map((m) => m.content), [
+    'new question',
+    'new answer',
+  ])
 })

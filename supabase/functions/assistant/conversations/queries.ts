@@ -81,6 +81,23 @@ export function conversationMessages(
     order by position`
 }
 
+/**
+ * The last `limit` messages of a conversation, in order: what a turn may send as context
+ * (trimmed further by tokens), without reading a long conversation whole.
+ */
+export function latestMessages(
+  tx: Tx,
+  { conversationId, limit }: { conversationId: string; limit: number },
+): Promise<MessageRow[]> {
+  return tx<MessageRow[]>`
+    select * from (
+      select id::text, position, role, content, tool_calls, tool_call_id, tool_name, model,
+             prompt_tokens, completion_tokens, latency_ms, created_at
+      from public.messages where conversation_id = ${conversationId}
+      order by position desc limit ${limit}
+    ) latest order by position`
+}
+
 /** Renames the caller's conversation; undefined when it is not theirs to see. */
 export async function renameConversation(
   tx: Tx,

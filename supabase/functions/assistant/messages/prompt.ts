@@ -71,10 +71,11 @@ function asChat(row: MessageRow): ChatMessage {
 
 /** Earlier turns, the newest ones that fit in `budget` estimated tokens, oldest first. */
 export function historyMessages(rows: MessageRow[], budget: number): ChatMessage[] {
+  // Rows before the first question belong to a turn cut off by the read limit: dropped.
   const turns: MessageRow[][] = []
   for (const row of rows) {
-    if (row.role === 'user' || turns.length === 0) turns.push([])
-    turns[turns.length - 1].push(row)
+    if (row.role === 'user') turns.push([])
+    turns.at(-1)?.push(row)
   }
   const kept: MessageRow[][] = []
   let spent = 0

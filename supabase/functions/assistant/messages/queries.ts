@@ -7,12 +7,11 @@ import type { Tx } from '../../../../shared/db.ts'
 import { catalogReport } from '../../../../shared/analytics/catalog.ts'
 import { activeOrg } from '../../../../shared/tenant.ts'
 import { notFound } from '../../../../shared/http/errors.ts'
-import {
-  conversationMessages,
-  findConversation,
-  type MessageRow,
-} from '../conversations/queries.ts'
+import { findConversation, latestMessages, type MessageRow } from '../conversations/queries.ts'
 import { ga4Sources } from '../tools/queries.ts'
+
+/** Most earlier messages read for context; the token budget trims them further. */
+const HISTORY_ROWS = 200
 
 /** Everything a turn reads before it talks to the model. */
 export type TurnContext = {
@@ -34,7 +33,7 @@ export async function turnContext(
     select name from public.organizations where id = ${org.id}`
   return {
     org: { id: org.id, name: named.name, timezone: org.timezone },
-    history: await conversationMessages(tx, { conversationId }),
+    history: await latestMessages(tx, { conversationId, limit: HISTORY_ROWS }),
     catalog: await catalogReport(tx),
     ga4Sources: (await ga4Sources(tx, { orgId: org.id })).length,
   }
