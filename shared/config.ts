@@ -127,3 +127,43 @@ export function configProblems(schema: z.ZodType = baseConfigSchema): string[] {
   if (!env.SUPABASE_DB_URL && !env.DATABASE_URL) names.push('SUPABASE_DB_URL')
   return [...new Set(names)]
 }
+
+/**
+ * The assistant's model provider and limits. Every key is optional: without
+ * OPENAI_API_KEY (and no organization key) questions answer 503 naming it, while the
+ * deterministic insights still work. OPENAI_BASE_URL may be any OpenAI-compatible server
+ * (OpenAI, Azure, Ollama, vLLM, LM Studio).
+ */
+export const assistantConfigSchema = z.object({
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: url.default('https://api.openai.com/v1').transform((u) => u.replace(/\/+$/, '')),
+  OPENAI_MODEL: z.string().min(1).max(200).default('gpt-4o-mini'),
+  /** Tokens (prompt + completion) one organization may spend per UTC day. */
+  ASSISTANT_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(1).default(200_000),
+  /** Questions one user may ask per minute. */
+  ASSISTANT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** The longest a whole turn (every model call and tool) may take. */
+  ASSISTANT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(140_000).default(60_000),
+  /** Model calls per turn; a model still asking for tools after that is stopped. */
+  ASSISTANT_MAX_ROUNDS: z.coerce.number().int().min(1).max(20).default(6),
+  /** Estimated tokens of earlier turns sent as context (newest first, whole turns). */
+  ASSISTANT_HISTORY_TOKENS: z.coerce.number().int().min(0).default(6000),
+})
+
+export type AssistantConfig = z.infer<typeof assistantConfigSchema>
+
+/** The assistant settings of this isolate; a ConfigError names what is malformed. */
+export function assistantConfig(): AssistantConfig {
+  return configOf(assistantConfigSchema)
+}
+
+/**
+ * For `/health/ready`: the assistant's malformed settings, and OPENAI_API_KEY when it is not
+ * set (optional, since an organization may store its own, but questions need one).
+ */
+export function assistantConfigProblems(): string[] {
+  const parsed = assistantConfigSchema.safeParse(Deno.env.toObject())
+  const names = parsed.success ? [] : parsed.error.issues.map((i) => String(i.path[0]))
+  if (parsed.success && !parsed.data.OPENAI_API_KEY) names.push('OPENAI_API_KEY')
+  return [...new Set(names)]
+}

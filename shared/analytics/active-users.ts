@@ -3,7 +3,12 @@
  * organization day).
  */
 import type { Tx } from '../db.ts'
-import { addDays, share } from './mod.ts'
+import { badRequest } from '../http/errors.ts'
+import { activeOrg } from '../tenant.ts'
+import { addDays, type RangeQuery, resolveWindow, share, todayIn } from './mod.ts'
+
+/** Longest daily series of active users, in days: a year, so every preset fits. */
+export const MAX_ACTIVE_USERS_DAYS = 366
 
 /** DAU, WAU, MAU and stickiness of one organization day. */
 export type ActiveUsersDay = {
@@ -88,4 +93,29 @@ export async function activeUsersByDay(
     where day >= ${from}::date
     order by day`
   return rows.map((r) => ({ ...r, stickiness: share(r.dau, r.mau) }))
+}
+
+/** What an active-users report asks for: a headline day, and a range for a daily series. */
+export type ActiveUsersReportQuery = Omit<RangeQuery, 'timezone'> & { date?: string }
+
+/**
+ * The active-users report as GET /dashboard/active-users answers it (and the assistant's
+ * tool): DAU, WAU, MAU and stickiness of the headline day, and with a range one entry per
+ * day of it, in the organization's days.
+ */
+export async function activeUsersReport(tx: Tx, q: ActiveUsersReportQuery) {
+  const wantsSeries = q.range !== undefined || q.from !== undefined
+  const org = await activeOrg(tx)
+  const window = wantsSeries ? resolveWindow(q, org.timezone) : null
+  if (window && window.days > MAX_ACTIVE_USERS_DAYS) {
+    throw badRequest(`query.range: longer than ${MAX_ACTIVE_USERS_DAYS} days`)
+  }
+  const date = q.date ?? window?.to ?? todayIn(org.timezone)
+  // A headline day inside the range comes from the same pass as the series.
+  const series = window
+    ? await activeUsersByDay(tx, { orgId: org.id, from: window.from, to: window.to })
+    : null
+  const headline = series?.find((d) => d.date === date) ??
+    await activeUsersOn(tx, { orgId: org.id, date })
+  return { ...headline, timezone: org.timezone, series }
 }

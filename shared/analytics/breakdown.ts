@@ -3,6 +3,7 @@
  * groups, with the number of groups and the grand total.
  */
 import type { Tx } from '../db.ts'
+import { badRequest } from '../http/errors.ts'
 import {
   addDays,
   type Field,
@@ -11,7 +12,11 @@ import {
   filterSql,
   inTimezone,
   needsRawEvents,
+  parseField,
+  type RangeQuery,
+  reaggregatedMetrics,
   type ReportScope,
+  reportScope,
   type SeriesSpec,
 } from './mod.ts'
 
@@ -115,4 +120,59 @@ export function breakdownRows(
       from overall
       left join ranked r on r.position > ${offset} and r.position <= ${offset + limit}
       order by r.position`)
+}
+
+/** What a breakdown report asks for: one series, the field to group by, a page. */
+export type BreakdownReportQuery = RangeQuery & {
+  series: SeriesSpec[]
+  by: string
+  sort: Sort
+  offset: number
+  limit: number
+  filters?: Filter[]
+}
+
+/**
+ * The breakdown report as GET /dashboard/breakdown answers it (and the assistant's
+ * breakdown tool): one page of groups with their shares, the number of groups and the
+ * grand total. A ratio metric is a 400 naming its parts.
+ */
+export async function breakdownReport(tx: Tx, q: BreakdownReportQuery) {
+  const spec = q.series[0]
+  const by = parseField(q.by)
+  const scope = await reportScope(tx, q)
+  await refuseRatio(tx, { org: scope.org, spec })
+  const { filters, sort, offset, limit } = q
+  const rows = await breakdownRows(tx, { spec, by, scope, filters, sort, offset, limit })
+  return {
+    timezone: scope.tz,
+    window: scope.window,
+    series: spec.id,
+    by: q.by,
+    sort: q.sort,
+    limit: q.limit,
+    offset: q.offset,
+    total_groups: rows[0]?.total_groups ?? 0,
+    total: rows[0]?.total ?? 0,
+    groups: rows.filter((r) => r.value !== null).map((r) => ({
+      key: r.key,
+      value: r.value as number,
+      share: r.share,
+    })),
+  }
+}
+
+/**
+ * A ratio or weighted mean (engagementRate, averageSessionDuration) has no meaningful sum
+ * per group: the caller breaks down its parts instead, which the message names.
+ */
+async function refuseRatio(tx: Tx, { org, spec }: { org: string; spec: SeriesSpec }) {
+  if (spec.kind !== 'metric') return
+  const rule = (await reaggregatedMetrics(tx, { org, names: [spec.name] })).get(spec.name)
+  if (!rule) return
+  const parts = rule.aggregation === 'ratio'
+    ? `a ratio (${rule.numerator} / ${rule.denominator})`
+    : `a mean weighted by ${rule.weight}`
+  const message = `${spec.name} is ${parts}; break down its parts instead`
+  throw badRequest(`query.series: ${message}`, [{ path: 'query.series', message }])
 }

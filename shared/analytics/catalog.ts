@@ -3,6 +3,8 @@
  * primary keys (one index probe per name found, never a scan of the organization's rows).
  */
 import type { Tx } from '../db.ts'
+import { activeOrg } from '../tenant.ts'
+import { reaggregationOf } from './ratios.ts'
 
 /** Dimensions listed per metric; a metric with more says so. */
 export const MAX_DIMENSIONS = 100
@@ -83,4 +85,40 @@ export function eventCatalog(tx: Tx, { orgId }: { orgId: string }): Promise<Even
             where org_id = ${orgId} and name = n.name) as last_seen
     from (select name from names where name is not null limit ${MAX_EVENT_NAMES + 1}) n
     order by n.name`
+}
+
+/**
+ * The catalogue as GET /dashboard/catalog answers it (and the assistant's catalogue tool
+ * and system prompt): each metric with how it aggregates, its sources, dimensions and
+ * dates, and each event name with its first and last 15-minute bucket.
+ */
+export async function catalogReport(tx: Tx) {
+  const org = await activeOrg(tx)
+  const metrics = await metricCatalog(tx, { orgId: org.id })
+  const events = await eventCatalog(tx, { orgId: org.id })
+  return {
+    timezone: org.timezone,
+    metrics: metrics.map((m) => {
+      const rule = reaggregationOf(m.meta)
+      return {
+        name: m.name,
+        aggregation: rule?.aggregation ??
+          (m.meta?.aggregation === 'unique_count' ? 'unique_count' as const : 'sum' as const),
+        numerator: rule?.aggregation === 'ratio' ? rule.numerator : null,
+        denominator: rule?.aggregation === 'ratio' ? rule.denominator : null,
+        weight: rule?.aggregation === 'weighted_mean' ? rule.weight : null,
+        sources: m.sources,
+        dimensions: m.dimensions.slice(0, MAX_DIMENSIONS),
+        dimensions_truncated: m.dimensions.length > MAX_DIMENSIONS,
+        first_date: m.first_date,
+        last_date: m.last_date,
+      }
+    }),
+    events: events.slice(0, MAX_EVENT_NAMES).map((e) => ({
+      name: e.name,
+      first_seen: e.first_seen.toISOString(),
+      last_seen: e.last_seen.toISOString(),
+    })),
+    events_truncated: events.length > MAX_EVENT_NAMES,
+  }
 }

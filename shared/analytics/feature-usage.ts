@@ -3,7 +3,8 @@
  * then distinct actors for those names from raw events, under a time budget.
  */
 import type { Tx } from '../db.ts'
-import type { DateWindow } from './mod.ts'
+import { activeOrg } from '../tenant.ts'
+import { type DateWindow, type RangeQuery, resolveWindow } from './mod.ts'
 
 /** The organization, window and timezone of its days that both queries read. */
 export type FeatureUsageScope = { orgId: string; window: DateWindow; timezone: string }
@@ -82,5 +83,33 @@ export async function actorsByName(
     // 57014: canceled by statement_timeout.
     if ((err as { code?: string }).code === '57014') return null
     throw err
+  }
+}
+
+/** What a feature-usage report asks for: the range and a page of event names. */
+export type FeatureUsageReportQuery = RangeQuery & { limit: number; offset: number }
+
+/**
+ * The feature-usage report as GET /dashboard/feature-usage answers it (and the assistant's
+ * top-events tool): a page of event names by count, with distinct actors when they could
+ * be counted in time.
+ */
+export async function featureUsageReport(tx: Tx, q: FeatureUsageReportQuery) {
+  const org = await activeOrg(tx)
+  const timezone = q.timezone ?? org.timezone
+  const scope = { orgId: org.id, window: resolveWindow(q, timezone), timezone }
+  const page = await eventNamesByCount(tx, { ...scope, limit: q.limit, offset: q.offset })
+  const actors = await actorsByName(tx, { ...scope, names: page.names.map((n) => n.name) })
+  return {
+    from: scope.window.from,
+    to: scope.window.to,
+    timezone,
+    total_groups: page.total_groups,
+    limit: q.limit,
+    offset: q.offset,
+    features: page.names.map((n) => ({
+      ...n,
+      actors: actors === null ? null : actors.get(n.name) ?? 0,
+    })),
   }
 }

@@ -3,8 +3,16 @@
  * rollup.
  */
 import type { Tx } from '../db.ts'
-import { addDays } from './mod.ts'
-import type { Cohorts } from './cohorts.ts'
+import { badRequest } from '../http/errors.ts'
+import { activeOrg } from '../tenant.ts'
+import { addDays, daysBetween, type RangeQuery, resolveWindow, todayIn } from './mod.ts'
+import { type Cohorts, cohortTable, startOfIsoWeek } from './cohorts.ts'
+
+/** Most cohorts and matrix periods one request may ask for. */
+export const RETENTION_LIMITS = {
+  day: { cohorts: 92, periods: 90, defaultCohorts: 30, defaultPeriods: 30 },
+  week: { cohorts: 53, periods: 52, defaultCohorts: 8, defaultPeriods: 12 },
+} as const
 
 /** Actors of one cohort active in one period, with how many of them hit day 1, 7, 30. */
 export type RetentionCell = {
@@ -71,4 +79,47 @@ export function retentionCells(
     from sizes s
     left join cells c on c.cohort = s.cohort
     order by s.cohort, c.period`
+}
+
+/** What a retention report asks for: day or week cohorts, the last N or a range, periods. */
+export type RetentionReportQuery = Omit<RangeQuery, 'timezone'> & {
+  cohort: 'day' | 'week'
+  cohorts?: number
+  periods?: number
+}
+
+/**
+ * The retention report as GET /dashboard/retention answers it (and the assistant's
+ * retention tool): cohorts in the organization's days, oldest first, with day 1/7/30
+ * shares and the matrix.
+ */
+export async function retentionReport(tx: Tx, q: RetentionReportQuery) {
+  const limits = RETENTION_LIMITS[q.cohort]
+  const length = q.cohort === 'week' ? 7 : 1
+  const periods = q.periods ?? limits.defaultPeriods
+  const org = await activeOrg(tx)
+  const today = todayIn(org.timezone)
+  const align = (day: string) => length === 7 ? startOfIsoWeek(day) : day
+  let first: string
+  let last = align(today)
+  if (q.range !== undefined || q.from !== undefined) {
+    const window = resolveWindow(q, org.timezone)
+    first = align(window.from)
+    last = align(window.to)
+  } else {
+    first = addDays(last, -length * ((q.cohorts ?? limits.defaultCohorts) - 1))
+  }
+  const count = daysBetween(first, last) / length + 1
+  if (count > limits.cohorts) {
+    throw badRequest(`query.range: covers ${count} ${q.cohort} cohorts, at most ${limits.cohorts}`)
+  }
+  const cohorts: Cohorts = { first, count, length, periods }
+  const cells = await retentionCells(tx, { orgId: org.id, cohorts })
+  return {
+    cohort: q.cohort,
+    timezone: org.timezone,
+    today,
+    periods,
+    cohorts: cohortTable(cohorts, cells, today),
+  }
 }

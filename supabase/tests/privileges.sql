@@ -60,7 +60,10 @@ select set_eq(
            ('public.event_actors', 'SELECT'),
            ('public.api_keys', 'SELECT'), ('public.api_keys', 'INSERT'),
            ('public.data_sources', 'SELECT'), ('public.data_sources', 'DELETE'),
-           ('public.sync_runs', 'SELECT')$$,
+           ('public.sync_runs', 'SELECT'),
+           ('public.conversations', 'SELECT'), ('public.conversations', 'INSERT'),
+           ('public.conversations', 'DELETE'),
+           ('public.messages', 'SELECT'), ('public.assistant_usage', 'SELECT')$$,
   'authenticated holds exactly the table privileges the migrations grant'
 );
 
@@ -75,7 +78,8 @@ select set_eq(
            ('public.data_sources.sync_interval_minutes', 'UPDATE'),
            ('public.data_sources.lookback_days', 'UPDATE'),
            ('public.data_sources.backfill_days', 'UPDATE'),
-           ('public.data_sources.status', 'UPDATE')$$,
+           ('public.data_sources.status', 'UPDATE'),
+           ('public.conversations.title', 'UPDATE')$$,
   'authenticated updates only the columns the migrations grant'
 );
 
@@ -86,7 +90,10 @@ select set_eq(
            ('private.shares_org_with(uuid)'), ('private.accept_invitation(text)'),
            ('private.org_members(uuid)'), ('private.active_org_id()'),
            ('private.require_org_role(uuid, org_role)'),
-           ('private.assert_live_session(uuid, uuid)')$$,
+           ('private.assert_live_session(uuid, uuid)'),
+           ('private.add_assistant_usage(bigint, bigint, integer)'),
+           ('private.take_assistant_turn(integer, bigint)'),
+           ('private.store_assistant_turn(uuid, jsonb, bigint, bigint)')$$,
   'authenticated executes only the helpers its policies and the API call'
 );
 
@@ -118,7 +125,10 @@ select set_eq(
                       'private.store_synced_metrics(uuid, jsonb)',
                       'private.complete_sync_job(bigint, bigint, text, integer, jsonb, interval)',
                       'private.fail_sync_job(bigint, bigint, text, text, text, interval, jsonb)',
-                      'private.due_sync_job_count()']) f$$,
+                      'private.due_sync_job_count()']) f
+    union all
+    select 'table', 'private.assistant_settings', p
+    from unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p$$,
   'service_role reads and writes rows and calls its helpers, and nothing more (no TRUNCATE)'
 );
 

@@ -1,7 +1,8 @@
 /**
  * The fake providers on the fixed ports that scripts/test pointed the gateway's functions
  * at (LYTICS_FAKE_GOOGLE_PORT, LYTICS_FAKE_INSTAGRAM_PORT), for tests that go through the
- * gateway. Start them at the top of a test file and close them at its end: deno test runs
+ * gateway, and the fake model server (LYTICS_FAKE_OPENAI_PORT, the gateway's
+ * OPENAI_BASE_URL). Start them at the top of a test file and close them at its end: deno test runs
  * files one after another, so each file owns the ports while it runs.
  *
  * @example
@@ -11,6 +12,7 @@
  */
 import { type FakeGoogleOptions, startFakeGoogle } from './google/mod.ts'
 import { type FakeInstagramOptions, startFakeInstagram } from './instagram/mod.ts'
+import { startFakeOpenAI } from './openai/mod.ts'
 
 function portOf(name: string): number {
   const port = Number(Deno.env.get(name))
@@ -28,9 +30,11 @@ export function startStackFakes(
     ...options.instagram,
     port: portOf('LYTICS_FAKE_INSTAGRAM_PORT'),
   })
+  const openai = startFakeOpenAI({ port: portOf('LYTICS_FAKE_OPENAI_PORT') })
   return {
     google,
     instagram,
-    close: () => Promise.all([google.close(), instagram.close()]).then(() => {}),
+    openai,
+    close: () => Promise.all([google.close(), instagram.close(), openai.close()]).then(() => {}),
   }
 }

@@ -33,6 +33,8 @@ test('health: /ready reports the database and the latest migration', async () =>
   assert.deepEqual(reply.body.missing_config, [])
   // The test stack configures both providers (pointed at the fakes).
   assert.deepEqual(reply.body.missing_provider_config, [])
+  // And the assistant's model (the fake OpenAI-compatible server).
+  assert.deepEqual(reply.body.missing_assistant_config, [])
 })
 
 test('health: /openapi.json documents both probes', async () => {
@@ -120,4 +122,5 @@ test('health: /ready with missing configuration → 503 naming it, never a value
   for (const name of ['GOOGLE_CLIENT_ID', 'INSTAGRAM_APP_ID']) {
     assert.ok(body.missing_provider_config.includes(name), name)
   }
+  assert.deepEqual(body.missing_assistant_config, ['OPENAI_API_KEY'])
 })

@@ -2,7 +2,7 @@
  * health: liveness without the database, readiness with it.
  */
 import { createRoute, z } from '@hono/zod-openapi'
-import { configProblems } from '../../../shared/config.ts'
+import { assistantConfigProblems, configProblems } from '../../../shared/config.ts'
 import { providersConfigSchema } from '../../../shared/providers/config.ts'
 import { createApp } from '../../../shared/http/app.ts'
 import { json } from '../../../shared/http/openapi.ts'
@@ -20,6 +20,11 @@ const Ready = z.object({
   missing_provider_config: z.array(z.string()).openapi({
     description: 'Names of missing or malformed data-source settings (Google, Instagram, ' +
       'the credential keys): the API is ready, but connecting or syncing those sources is not',
+  }),
+  missing_assistant_config: z.array(z.string()).openapi({
+    description: "Names of missing or malformed settings of the assistant's model (OPENAI_*, " +
+      'ASSISTANT_*): the API is ready, but questions answer 503 until a key is set here or ' +
+      'stored by the organization; insights still work',
   }),
 }).openapi('Ready')
 
@@ -65,6 +70,7 @@ export const app = createApp('health', {
       missing_provider_config: configProblems(providersConfigSchema).filter((name) =>
         name !== 'SUPABASE_DB_URL'
       ),
+      missing_assistant_config: assistantConfigProblems(),
     }
     return ok ? c.json(body, 200) : c.json(body, 503)
   })

@@ -5,21 +5,15 @@
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { asUser } from '../../../../shared/db.ts'
-import { badRequest } from '../../../../shared/http/errors.ts'
 import { json, userRoute } from '../../../../shared/http/openapi.ts'
 import { validationFailed } from '../../../../shared/http/validation.ts'
-import { activeOrg } from '../../../../shared/tenant.ts'
+import { isoDate, orgDaysRangeSchema, withRangeRules } from '../../../../shared/analytics/mod.ts'
 import {
-  isoDate,
-  orgDaysRangeSchema,
-  resolveWindow,
-  todayIn,
-  withRangeRules,
-} from '../../../../shared/analytics/mod.ts'
-import { activeUsersByDay, activeUsersOn } from '../../../../shared/analytics/active-users.ts'
+  activeUsersReport,
+  MAX_ACTIVE_USERS_DAYS,
+} from '../../../../shared/analytics/active-users.ts'
 
-/** Longest daily series of active users, in days: a year, so every preset fits. */
-export const MAX_ACTIVE_USERS_DAYS = 366
+export { MAX_ACTIVE_USERS_DAYS }
 
 const query = withRangeRules(
   orgDaysRangeSchema.extend({
@@ -60,21 +54,6 @@ const activeUsersRoute = userRoute({
 export const activeUsersRoutes = new OpenAPIHono({ defaultHook: validationFailed })
   .openapi(activeUsersRoute, async (c) => {
     const q = c.req.valid('query')
-    const wantsSeries = q.range !== undefined || q.from !== undefined
-    const body = await asUser(c.get('user').claims, async (tx) => {
-      const org = await activeOrg(tx)
-      const window = wantsSeries ? resolveWindow(q, org.timezone) : null
-      if (window && window.days > MAX_ACTIVE_USERS_DAYS) {
-        throw badRequest(`query.range: longer than ${MAX_ACTIVE_USERS_DAYS} days`)
-      }
-      const date = q.date ?? window?.to ?? todayIn(org.timezone)
-      // A headline day inside the range comes from the same pass as the series.
-      const series = window
-        ? await activeUsersByDay(tx, { orgId: org.id, from: window.from, to: window.to })
-        : null
-      const headline = series?.find((d) => d.date === date) ??
-        await activeUsersOn(tx, { orgId: org.id, date })
-      return { ...headline, timezone: org.timezone, series }
-    })
+    const body = await asUser(c.get('user').claims, (tx) => activeUsersReport(tx, q))
     return c.json(body, 200)
   })

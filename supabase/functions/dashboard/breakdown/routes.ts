@@ -4,8 +4,7 @@
  * total; as JSON or as a CSV attachment.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi'
-import { asUser, type Tx } from '../../../../shared/db.ts'
-import { badRequest } from '../../../../shared/http/errors.ts'
+import { asUser } from '../../../../shared/db.ts'
 import { json, userRoute } from '../../../../shared/http/openapi.ts'
 import { validationFailed } from '../../../../shared/http/validation.ts'
 import {
@@ -16,15 +15,12 @@ import {
   filtersParam,
   parseField,
   rangeQuerySchema,
-  reaggregatedMetrics,
-  reportScope,
   seriesListSchema,
-  type SeriesSpec,
   WindowSchema,
   withRangeRules,
 } from '../../../../shared/analytics/mod.ts'
 import { csvContent, csvResponse, formatParam, wantsCsv } from '../csv.ts'
-import { breakdownRows, SORTS } from '../../../../shared/analytics/breakdown.ts'
+import { breakdownReport, SORTS } from '../../../../shared/analytics/breakdown.ts'
 
 const BreakdownQuery = withRangeRules(rangeQuerySchema.extend({
   series: seriesListSchema(1).openapi({
@@ -87,30 +83,7 @@ const breakdownRoute = userRoute({
 export const breakdownRoutes = new OpenAPIHono({ defaultHook: validationFailed })
   .openapi(breakdownRoute, async (c) => {
     const q = c.req.valid('query')
-    const spec = q.series[0]
-    const by = parseField(q.by)
-    const body = await asUser(c.get('user').claims, async (tx) => {
-      const scope = await reportScope(tx, q)
-      await refuseRatio(tx, { org: scope.org, spec })
-      const { filters, sort, offset, limit } = q
-      const rows = await breakdownRows(tx, { spec, by, scope, filters, sort, offset, limit })
-      return {
-        timezone: scope.tz,
-        window: scope.window,
-        series: spec.id,
-        by: q.by,
-        sort: q.sort,
-        limit: q.limit,
-        offset: q.offset,
-        total_groups: rows[0]?.total_groups ?? 0,
-        total: rows[0]?.total ?? 0,
-        groups: rows.filter((r) => r.value !== null).map((r) => ({
-          key: r.key,
-          value: r.value as number,
-          share: r.share,
-        })),
-      }
-    })
+    const body = await asUser(c.get('user').claims, (tx) => breakdownReport(tx, q))
     if (wantsCsv(c, q.format)) {
       return csvResponse(c, {
         filename: `breakdown-${q.by}-${body.window.from}-${body.window.to}.csv`,
@@ -120,18 +93,3 @@ export const breakdownRoutes = new OpenAPIHono({ defaultHook: validationFailed }
     }
     return c.json(body, 200)
   })
-
-/**
- * A ratio or weighted mean (engagementRate, averageSessionDuration) has no meaningful sum
- * per group: the caller breaks down its parts instead, which the message names.
- */
-async function refuseRatio(tx: Tx, { org, spec }: { org: string; spec: SeriesSpec }) {
-  if (spec.kind !== 'metric') return
-  const rule = (await reaggregatedMetrics(tx, { org, names: [spec.name] })).get(spec.name)
-  if (!rule) return
-  const parts = rule.aggregation === 'ratio'
-    ? `a ratio (${rule.numerator} / ${rule.denominator})`
-    : `a mean weighted by ${rule.weight}`
-  const message = `${spec.name} is ${parts}; break down its parts instead`
-  throw badRequest(`query.series: ${message}`, [{ path: 'query.series', message }])
-}

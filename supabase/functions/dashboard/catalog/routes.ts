@@ -7,13 +7,10 @@ import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { asUser } from '../../../../shared/db.ts'
 import { json, userRoute } from '../../../../shared/http/openapi.ts'
 import { validationFailed } from '../../../../shared/http/validation.ts'
-import { activeOrg } from '../../../../shared/tenant.ts'
-import { reaggregationOf } from '../../../../shared/analytics/mod.ts'
 import {
-  eventCatalog,
+  catalogReport,
   MAX_DIMENSIONS,
   MAX_EVENT_NAMES,
-  metricCatalog,
   RECENT_DAYS,
 } from '../../../../shared/analytics/catalog.ts'
 
@@ -63,35 +60,6 @@ const catalogRoute = userRoute({
 
 export const catalogRoutes = new OpenAPIHono({ defaultHook: validationFailed })
   .openapi(catalogRoute, async (c) => {
-    const body = await asUser(c.get('user').claims, async (tx) => {
-      const org = await activeOrg(tx)
-      const metrics = await metricCatalog(tx, { orgId: org.id })
-      const events = await eventCatalog(tx, { orgId: org.id })
-      return {
-        timezone: org.timezone,
-        metrics: metrics.map((m) => {
-          const rule = reaggregationOf(m.meta)
-          return {
-            name: m.name,
-            aggregation: rule?.aggregation ??
-              (m.meta?.aggregation === 'unique_count' ? 'unique_count' as const : 'sum' as const),
-            numerator: rule?.aggregation === 'ratio' ? rule.numerator : null,
-            denominator: rule?.aggregation === 'ratio' ? rule.denominator : null,
-            weight: rule?.aggregation === 'weighted_mean' ? rule.weight : null,
-            sources: m.sources,
-            dimensions: m.dimensions.slice(0, MAX_DIMENSIONS),
-            dimensions_truncated: m.dimensions.length > MAX_DIMENSIONS,
-            first_date: m.first_date,
-            last_date: m.last_date,
-          }
-        }),
-        events: events.slice(0, MAX_EVENT_NAMES).map((e) => ({
-          name: e.name,
-          first_seen: e.first_seen.toISOString(),
-          last_seen: e.last_seen.toISOString(),
-        })),
-        events_truncated: events.length > MAX_EVENT_NAMES,
-      }
-    })
+    const body = await asUser(c.get('user').claims, (tx) => catalogReport(tx))
     return c.json(body, 200)
   })

@@ -14,14 +14,8 @@ import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { asUser } from '../../../../shared/db.ts'
 import { json, userRoute } from '../../../../shared/http/openapi.ts'
 import { validationFailed } from '../../../../shared/http/validation.ts'
-import { activeOrg } from '../../../../shared/tenant.ts'
-import {
-  queryInt,
-  rangeQuerySchema,
-  resolveWindow,
-  withRangeRules,
-} from '../../../../shared/analytics/mod.ts'
-import { actorsByName, eventNamesByCount } from '../../../../shared/analytics/feature-usage.ts'
+import { queryInt, rangeQuerySchema, withRangeRules } from '../../../../shared/analytics/mod.ts'
+import { featureUsageReport } from '../../../../shared/analytics/feature-usage.ts'
 
 const query = withRangeRules(rangeQuerySchema.extend({
   limit: queryInt(1, 100).default(20).openapi({ description: 'Names per page (1-100)' }),
@@ -58,24 +52,6 @@ const featureUsageRoute = userRoute({
 export const featureUsageRoutes = new OpenAPIHono({ defaultHook: validationFailed })
   .openapi(featureUsageRoute, async (c) => {
     const q = c.req.valid('query')
-    const body = await asUser(c.get('user').claims, async (tx) => {
-      const org = await activeOrg(tx)
-      const timezone = q.timezone ?? org.timezone
-      const scope = { orgId: org.id, window: resolveWindow(q, timezone), timezone }
-      const page = await eventNamesByCount(tx, { ...scope, limit: q.limit, offset: q.offset })
-      const actors = await actorsByName(tx, { ...scope, names: page.names.map((n) => n.name) })
-      return {
-        from: scope.window.from,
-        to: scope.window.to,
-        timezone,
-        total_groups: page.total_groups,
-        limit: q.limit,
-        offset: q.offset,
-        features: page.names.map((n) => ({
-          ...n,
-          actors: actors === null ? null : actors.get(n.name) ?? 0,
-        })),
-      }
-    })
+    const body = await asUser(c.get('user').claims, (tx) => featureUsageReport(tx, q))
     return c.json(body, 200)
   })

@@ -5,27 +5,12 @@
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { asUser } from '../../../../shared/db.ts'
-import { badRequest } from '../../../../shared/http/errors.ts'
 import { json, userRoute } from '../../../../shared/http/openapi.ts'
 import { validationFailed } from '../../../../shared/http/validation.ts'
-import { activeOrg } from '../../../../shared/tenant.ts'
-import {
-  addDays,
-  daysBetween,
-  orgDaysRangeSchema,
-  queryInt,
-  resolveWindow,
-  todayIn,
-  withRangeRules,
-} from '../../../../shared/analytics/mod.ts'
-import { type Cohorts, cohortTable, startOfIsoWeek } from '../../../../shared/analytics/cohorts.ts'
-import { retentionCells } from '../../../../shared/analytics/retention.ts'
+import { orgDaysRangeSchema, queryInt, withRangeRules } from '../../../../shared/analytics/mod.ts'
+import { RETENTION_LIMITS, retentionReport } from '../../../../shared/analytics/retention.ts'
 
-/** Most cohorts and matrix periods one request may ask for. */
-export const RETENTION_LIMITS = {
-  day: { cohorts: 92, periods: 90, defaultCohorts: 30, defaultPeriods: 30 },
-  week: { cohorts: 53, periods: 52, defaultCohorts: 8, defaultPeriods: 12 },
-} as const
+export { RETENTION_LIMITS }
 
 const query = withRangeRules(
   orgDaysRangeSchema.extend({
@@ -109,37 +94,6 @@ const retentionRoute = userRoute({
 export const retentionRoutes = new OpenAPIHono({ defaultHook: validationFailed })
   .openapi(retentionRoute, async (c) => {
     const q = c.req.valid('query')
-    const limits = RETENTION_LIMITS[q.cohort]
-    const length = q.cohort === 'week' ? 7 : 1
-    const periods = q.periods ?? limits.defaultPeriods
-    const body = await asUser(c.get('user').claims, async (tx) => {
-      const org = await activeOrg(tx)
-      const today = todayIn(org.timezone)
-      const align = (day: string) => length === 7 ? startOfIsoWeek(day) : day
-      let first: string
-      let last = align(today)
-      if (q.range !== undefined || q.from !== undefined) {
-        const window = resolveWindow(q, org.timezone)
-        first = align(window.from)
-        last = align(window.to)
-      } else {
-        first = addDays(last, -length * ((q.cohorts ?? limits.defaultCohorts) - 1))
-      }
-      const count = daysBetween(first, last) / length + 1
-      if (count > limits.cohorts) {
-        throw badRequest(
-          `query.range: covers ${count} ${q.cohort} cohorts, at most ${limits.cohorts}`,
-        )
-      }
-      const cohorts: Cohorts = { first, count, length, periods }
-      const cells = await retentionCells(tx, { orgId: org.id, cohorts })
-      return {
-        cohort: q.cohort,
-        timezone: org.timezone,
-        today,
-        periods,
-        cohorts: cohortTable(cohorts, cells, today),
-      }
-    })
+    const body = await asUser(c.get('user').claims, (tx) => retentionReport(tx, q))
     return c.json(body, 200)
   })

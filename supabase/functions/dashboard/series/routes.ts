@@ -5,28 +5,20 @@
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { asUser } from '../../../../shared/db.ts'
-import { badRequest } from '../../../../shared/http/errors.ts'
 import { json, userRoute } from '../../../../shared/http/openapi.ts'
 import { validationFailed } from '../../../../shared/http/validation.ts'
 import {
-  bucketLabel,
-  type BucketTotals,
   checkFiltersApply,
-  compareWindow,
   COMPARISONS,
   filtersParam,
   GRANULARITIES,
-  type Granularity,
-  MAX_DAYS_BY_GRANULARITY,
   rangeQuerySchema,
-  reportScope,
   seriesListSchema,
-  type WindowIndex,
   WindowSchema,
   withRangeRules,
 } from '../../../../shared/analytics/mod.ts'
 import { csvContent, csvResponse, formatParam, wantsCsv } from '../csv.ts'
-import { seriesTotals } from '../../../../shared/analytics/series.ts'
+import { seriesReport } from '../../../../shared/analytics/series.ts'
 
 export const MAX_SERIES = 12
 
@@ -96,53 +88,10 @@ const seriesRoute = userRoute({
   },
 })
 
-function bucketsOf(rows: BucketTotals[], windowIndex: WindowIndex, granularity: Granularity) {
-  return rows.filter((r) => r.window_index === windowIndex).map((r) => ({
-    label: bucketLabel(granularity, r),
-    start: r.starts_at.toISOString(),
-    end: r.ends_at.toISOString(),
-  }))
-}
-
 export const seriesRoutes = new OpenAPIHono({ defaultHook: validationFailed })
   .openapi(seriesRoute, async (c) => {
     const q = c.req.valid('query')
-    const body = await asUser(c.get('user').claims, async (tx) => {
-      const scope = await reportScope(tx, q)
-      const { tz, window } = scope
-      const maxDays = MAX_DAYS_BY_GRANULARITY[q.granularity]
-      if (window.days > maxDays) {
-        const message = `${q.granularity} buckets cover at most ${maxDays} days, ` +
-          `the range has ${window.days}`
-        throw badRequest(`query.granularity: ${message}`, [{ path: 'query.granularity', message }])
-      }
-      const comparison = compareWindow(window, q.compare)
-      const rows = await seriesTotals(tx, {
-        series: q.series,
-        scope,
-        comparison,
-        granularity: q.granularity,
-        filters: q.filters,
-      })
-      const current = rows.filter((r) => r.window_index === 0)
-      const before = rows.filter((r) => r.window_index === 1)
-      return {
-        timezone: tz,
-        granularity: q.granularity,
-        window,
-        compare: q.compare,
-        comparison,
-        buckets: bucketsOf(rows, 0, q.granularity),
-        comparison_buckets: comparison ? bucketsOf(rows, 1, q.granularity) : null,
-        series: q.series.map((spec, n) => ({
-          series: spec.id,
-          total: current[0]?.totals[n] ?? 0,
-          values: current.map((r) => r.values[n]),
-          comparison_total: comparison ? before[0]?.totals[n] ?? 0 : null,
-          comparison_values: comparison ? before.map((r) => r.values[n]) : null,
-        })),
-      }
-    })
+    const body = await asUser(c.get('user').claims, (tx) => seriesReport(tx, q))
     if (wantsCsv(c, q.format)) {
       return csvResponse(c, {
         filename: `series-${body.window.from}-${body.window.to}.csv`,

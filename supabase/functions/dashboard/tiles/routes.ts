@@ -8,17 +8,14 @@ import { json, userRoute } from '../../../../shared/http/openapi.ts'
 import { validationFailed } from '../../../../shared/http/validation.ts'
 import {
   checkFiltersApply,
-  compareWindow,
   COMPARISONS,
   filtersParam,
-  percentChange,
   rangeQuerySchema,
-  reportScope,
   seriesListSchema,
   WindowSchema,
   withRangeRules,
 } from '../../../../shared/analytics/mod.ts'
-import { tileTotals } from '../../../../shared/analytics/tiles.ts'
+import { tilesReport } from '../../../../shared/analytics/tiles.ts'
 
 export const MAX_TILES = 12
 
@@ -64,31 +61,6 @@ const tilesRoute = userRoute({
 export const tilesRoutes = new OpenAPIHono({ defaultHook: validationFailed })
   .openapi(tilesRoute, async (c) => {
     const q = c.req.valid('query')
-    const body = await asUser(c.get('user').claims, async (tx) => {
-      const scope = await reportScope(tx, q)
-      const { tz, window } = scope
-      const comparison = compareWindow(window, q.compare)
-      const rows = await tileTotals(tx, { series: q.series, scope, comparison, filters: q.filters })
-      const days = rows.filter((r) => r.window_index === 0)
-      const baseline = rows.find((r) => r.window_index === 1)
-      return {
-        timezone: tz,
-        window,
-        compare: q.compare,
-        comparison,
-        tiles: q.series.map((spec, n) => {
-          const value = days[0]?.totals[n] ?? 0
-          const before = baseline ? baseline.values[n] : null
-          return {
-            series: spec.id,
-            value,
-            comparison_value: before,
-            change: before === null ? null : value - before,
-            percent_change: percentChange(value, before),
-            sparkline: days.map((d) => ({ date: d.first_day as string, value: d.values[n] })),
-          }
-        }),
-      }
-    })
+    const body = await asUser(c.get('user').claims, (tx) => tilesReport(tx, q))
     return c.json(body, 200)
   })
