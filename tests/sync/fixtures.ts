@@ -35,6 +35,21 @@ export async function activeSource(options: {
   return { owner, orgId, sourceId: source.id }
 }
 
+/**
+ * Keeps every other source of the stack out of a test that scripts the provider's next
+ * failure or counts its calls: the worker runs every due job (pg_cron wakes it each minute
+ * too), so another file's leftover job could take the scripted 429 or add a call.
+ */
+export async function parkOtherSources(sourceId: string): Promise<void> {
+  await adminSql`
+    update public.data_sources set next_sync_at = now() + interval '1 day'
+    where id <> ${sourceId} and status = 'active'
+      and (next_sync_at is null or next_sync_at < now() + interval '1 day')`
+  await adminSql`
+    update private.sync_jobs set run_after = 'infinity'
+    where status = 'queued' and source_id <> ${sourceId}`
+}
+
 /** Queues a job for the source, as connecting (backfill) or a member (manual) would. */
 export async function enqueue(
   sourceId: string,

@@ -11,6 +11,7 @@ import {
   activeSource,
   enqueue,
   metricsDump,
+  parkOtherSources,
   runsOf,
   runUntilSettled,
   sourceRow,
@@ -26,7 +27,7 @@ const PROPERTY = google.properties[0].id
 async function ga4Source() {
   const issued = google.tokens.issue()
   google.tokens.expireAccessTokens()
-  return await activeSource({
+  const fixture = await activeSource({
     provider: 'ga4',
     externalId: `properties/${PROPERTY}`,
     credentials: {
@@ -35,6 +36,8 @@ async function ga4Source() {
       expiry_date: Date.now() - 60_000,
     },
   })
+  await parkOtherSources(fixture.sourceId)
+  return fixture
 }
 
 test('a backfill stores what GA4 reported, re-running leaves metrics byte for byte the same', async () => {

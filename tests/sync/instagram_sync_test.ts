@@ -13,6 +13,7 @@ import {
   activeSource,
   enqueue,
   metricsDump,
+  parkOtherSources,
   runsOf,
   runUntilSettled,
   sourceRow,
@@ -24,10 +25,10 @@ const { instagram } = fakes
 const DAY = 24 * 3_600_000
 
 /** An active Instagram source whose long-lived token is `ageMs` old. */
-function instagramSource(ageMs: number) {
+async function instagramSource(ageMs: number) {
   const token = instagram.tokens.issue(instagram.account.userId, 'long', ageMs)
   const issuedAt = Date.now() - ageMs
-  return activeSource({
+  const fixture = await activeSource({
     provider: 'instagram',
     externalId: instagram.account.userId,
     credentials: {
@@ -37,6 +38,8 @@ function instagramSource(ageMs: number) {
       expires_at: issuedAt + 60 * DAY,
     },
   })
+  await parkOtherSources(fixture.sourceId)
+  return fixture
 }
 
 test('a 45-day backfill respects the 30-day window and stores what Instagram reported', async () => {
