@@ -45,5 +45,8 @@ export function seriesTotals(
         ...(comparison ? dateSpans(comparison, granularity, { windowIndex: 1 }) : []),
       ],
     }
-  return inTimezone(tz, () => bucketTotals(tx, series, { org, tz, filters, plan }))
+  return inTimezone(
+    tz,
+    () => bucketTotals(tx, series, { org, tz, orgTimezone: scope.orgTimezone, filters, plan }),
+  )
 }

@@ -38,5 +38,8 @@ export function tileTotals(
   if (comparison) spans.push({ windowIndex: 1, from: comparison.from, to: comparison.to })
   const plan = { kind: 'dates' as const, spans }
   const { org, tz } = scope
-  return inTimezone(tz, () => bucketTotals(tx, series, { org, tz, filters, plan }))
+  return inTimezone(
+    tz,
+    () => bucketTotals(tx, series, { org, tz, orgTimezone: scope.orgTimezone, filters, plan }),
+  )
 }
