@@ -188,39 +188,45 @@ begin
   from (select distinct org_id, actor_id from unnest(added_orgs, added_actors)
           as t (org_id, actor_id) order by 1, 2) as a;
 
+  -- The added days with each one's nearest days before and after (two index probes): in
+  -- that pool, sorted per actor, an added day's predecessor is its previous day now; a
+  -- known day right after an added day (a follower) lost its old previous day, which is the
+  -- last known day before it in the pool. Set-based, so a backfill batch of many days
+  -- costs a sort, not a scan per day.
   with added as (
     select * from unnest(added_orgs, added_actors, added_days) as t (org_id, actor_id, day)
-  ), gains as (
-    select a.org_id, a.day,
-           (select max(x.day) from private.active_actor_days x
-            where x.org_id = a.org_id and x.actor_id = a.actor_id and x.day < a.day) as prev
-    from added a
-  ), followers as (
-    -- Known days right after an added day: their previous day changed.
-    select distinct a.org_id, a.actor_id, n.day
-    from added a
-    cross join lateral (
-      select x.day from private.active_actor_days x
-      where x.org_id = a.org_id and x.actor_id = a.actor_id and x.day > a.day
-      order by x.day limit 1
-    ) as n
-    where not exists (select 1 from added b where b.org_id = a.org_id
-                      and b.actor_id = a.actor_id and b.day = n.day)
-  ), moves as (
-    select f.org_id, f.day,
-           (select max(x.day) from private.active_actor_days x
-            where x.org_id = f.org_id and x.actor_id = f.actor_id and x.day < f.day) as prev,
-           (select max(x.day) from private.active_actor_days x
-            where x.org_id = f.org_id and x.actor_id = f.actor_id and x.day < f.day
-              and not exists (select 1 from added b where b.org_id = f.org_id
-                              and b.actor_id = f.actor_id and b.day = x.day)) as old_prev
-    from followers f
+  ), pool as (
+    select org_id, actor_id, day, bool_or(added) as added
+    from (
+      select org_id, actor_id, day, true as added from added
+      union all
+      select a.org_id, a.actor_id, n.day, false
+      from added a
+      cross join lateral (
+        (select x.day from private.active_actor_days x
+         where x.org_id = a.org_id and x.actor_id = a.actor_id and x.day < a.day
+         order by x.day desc limit 1)
+        union all
+        (select x.day from private.active_actor_days x
+         where x.org_id = a.org_id and x.actor_id = a.actor_id and x.day > a.day
+         order by x.day limit 1)
+      ) as n
+    ) as days
+    group by 1, 2, 3
+  ), ordered as (
+    select org_id, day, added,
+           lag(day) over w as prev,
+           lag(added) over w as follows_added,
+           max(day) filter (where not added) over (w rows between unbounded preceding
+                                                     and 1 preceding) as old_prev
+    from pool
+    window w as (partition by org_id, actor_id order by day)
   ), changes as (
-    select org_id, day, least(coalesce(day - prev, 31), 31) as gap, 1 as actors from gains
+    select org_id, day, least(coalesce(day - prev, 31), 31) as gap, 1 as actors
+    from ordered where added or follows_added
     union all
-    select org_id, day, least(coalesce(day - prev, 31), 31), 1 from moves
-    union all
-    select org_id, day, least(coalesce(day - old_prev, 31), 31), -1 from moves
+    select org_id, day, least(coalesce(day - old_prev, 31), 31), -1
+    from ordered where not added and follows_added
   )
   insert into public.active_actor_gaps as g (org_id, day, gap, shard, actors)
   select org_id, day, gap, stripe, sum(actors) from changes
