@@ -3,7 +3,7 @@
 -- the API, and the per-actor days stay private. The trigger fills them from the rows an
 -- insert actually stores, in the organization's days.
 begin;
-select plan(18);
+select plan(20);
 
 select tests.create_acme_and_other();
 create temp table ids as
@@ -117,6 +117,29 @@ select results_eq(
      where org_id = (select org_a from ids) and name = 'page_view' group by 1, 2 order by 1, 2 $$,
   $$ values ('2026-01-10', 'free', 1), ('2026-01-10', 'pro', 2) $$,
   'the rebuild puts every event on its day in the new timezone'
+);
+
+-- ---------------------------------------------------------------------------
+-- Folding stripes of settled days keeps every sum
+-- ---------------------------------------------------------------------------
+insert into public.event_property_sets (org_id, name, day, set_key, shard, properties, events)
+select org_a, 'page_view', '2026-01-10', md5('{"plan": "pro"}'::jsonb::text)::uuid, s,
+       '{"plan": "pro"}', 3
+from ids, generate_series(1, 2) as s;
+insert into public.active_actor_gaps (org_id, day, gap, shard, actors)
+select org_a, '2026-01-10', 31, 4, -1 from ids;
+select private.fold_event_detail_shards();
+select results_eq(
+  $$ select shard::int, properties ->> 'plan', events::int from public.event_property_sets
+     where org_id = (select org_a from ids) and name = 'page_view' order by 2 $$,
+  $$ values (0, 'free', 1), (0, 'pro', 8) $$,
+  'folded property sets are one stripe-0 row per object with the summed events'
+);
+select results_eq(
+  $$ select day::text, gap::int, shard::int, actors from public.active_actor_gaps
+     where org_id = (select org_a from ids) and actors <> 0 order by 1, 2 $$,
+  $$ values ('2026-01-08', 31, 0, 1), ('2026-01-10', 2, 0, 1) $$,
+  'folded gaps sum their stripes: a negative stripe nets (2026-01-10, 31) to 0'
 );
 
 select * from finish();
