@@ -5,7 +5,9 @@
  * the cost grows with the rows read, not with rows × buckets.
  *
  * Metrics sum `value` over sources and dimensions; events come from the 15-minute
- * rollup `event_counts` (exact for any timezone) unless a filter needs event properties.
+ * rollup `event_counts` (exact for any timezone). With property filters they come from the
+ * day rollup `event_property_sets` (property-sets.ts) when the buckets are days of the
+ * organization's timezone, else from raw events.
  */
 import type { Tx } from '../db.ts'
 import { type BucketPlan, bucketsSql, type WindowIndex } from './buckets.ts'

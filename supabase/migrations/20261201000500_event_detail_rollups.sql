@@ -183,10 +183,14 @@ begin
 
   -- Concurrent batches adding days of one actor would each miss the other's day as a
   -- neighbour: one at a time per actor, and the statement below (a new snapshot) sees the
-  -- days committed before the lock was granted.
-  perform pg_advisory_xact_lock(hashtextextended(a.org_id::text || a.actor_id, 0))
-  from (select distinct org_id, actor_id from unnest(added_orgs, added_actors)
-          as t (org_id, actor_id) order by 1, 2) as a;
+  -- days committed before the lock was granted. Actors share 64 lock stripes per
+  -- organization: a lock per actor would let one backfill statement of 50k actors exhaust
+  -- the shared lock table ("out of shared memory"), which max_locks_per_transaction sizes
+  -- for tens of locks per transaction. Sorted, so concurrent batches cannot deadlock.
+  perform pg_advisory_xact_lock(private.detail_rollup_lock(a.org_id) # a.stripe::bigint)
+  from (select distinct org_id, 1 + (hashtext(actor_id) & 63) as stripe
+        from unnest(added_orgs, added_actors) as t (org_id, actor_id)
+        order by 1, 2) as a;
 
   -- The added days with each one's nearest days before and after (two index probes): in
   -- that pool, sorted per actor, an added day's predecessor is its previous day now; a
@@ -354,8 +358,8 @@ end
 $$;
 revoke all on function private.rebuild_event_details(uuid) from public, anon, authenticated, service_role;
 
--- Rebuilds every queued organization, one transaction each would be nicer but pg_cron runs
--- one statement: a zone changed again meanwhile stays queued for the next run.
+-- Rebuilds every queued organization and returns how many. A zone changed again while its
+-- rebuild ran stays queued (requested_at moved) for the next run.
 create function private.rebuild_queued_event_details()
 returns integer
 language plpgsql security definer
