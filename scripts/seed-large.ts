@@ -106,9 +106,7 @@ export async function seedLarge(sql: postgres.Sql, options: SeedOptions): Promis
   // VACUUM, not only ANALYZE: index-only scans on the rollups need the visibility map
   // set, which fresh pages lack until autovacuum would otherwise run mid-benchmark.
   const vacuumStarted = performance.now()
-  for (const table of ['events', 'event_counts', 'event_actor_days', 'event_actors', 'metrics']) {
-    await sql.unsafe(`vacuum (analyze) public.${table}`)
-  }
+  for (const table of ORG_TABLES) await sql.unsafe(`vacuum (analyze) ${table}`)
   log(`vacuum analyze: ${((performance.now() - vacuumStarted) / 1000).toFixed(1)} s`)
   return { orgId, userId, reused: false, eventsSeconds, metricsSeconds }
 }
@@ -148,11 +146,24 @@ async function ensureOrg(sql: postgres.Sql, slug: string, name: string, owner: s
   return org.id
 }
 
-// The rollup trigger only ever adds, so the rollups go together with the events.
+// Every table the rollup triggers add to, with the events and metrics.
+const ORG_TABLES = [
+  'public.events',
+  'public.event_counts',
+  'public.event_actor_days',
+  'public.event_actors',
+  'public.event_property_sets',
+  'public.event_property_days',
+  'public.active_actor_gaps',
+  'private.active_actor_days',
+  'public.metrics',
+]
+
+// The rollup triggers only ever add, so the rollups go together with the events.
 async function clearOrg(sql: postgres.Sql, orgId: string): Promise<void> {
   await sql.begin(async (tx) => {
-    for (const table of ['events', 'event_counts', 'event_actor_days', 'event_actors', 'metrics']) {
-      await tx.unsafe(`delete from public.${table} where org_id = $1`, [orgId])
+    for (const table of ORG_TABLES) {
+      await tx.unsafe(`delete from ${table} where org_id = $1`, [orgId])
     }
   })
 }

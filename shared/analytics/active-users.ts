@@ -1,6 +1,8 @@
 /**
- * Active users' queries, over the event_actor_days rollup (one row per actor and
- * organization day).
+ * Active users' queries: over the active_actor_gaps rollup (per organization day, how many
+ * actors were active with each gap to their previous active day; migration
+ * 20261201000500_event_detail_rollups.sql), at most 31 rows per day. While a timezone
+ * rebuild of that rollup is queued, over event_actor_days (one row per actor and day).
  */
 import type { Tx } from '../db.ts'
 import { badRequest } from '../http/errors.ts'
@@ -27,6 +29,10 @@ export async function activeUsersOn(
   tx: Tx,
   { orgId, date }: { orgId: string; date: string },
 ): Promise<ActiveUsersDay> {
+  if (await gapsReady(tx, orgId)) {
+    const [day] = await activeUsersFromGaps(tx, { orgId, from: date, to: date })
+    return day
+  }
   const [row] = await tx<{ dau: number; wau: number; mau: number }[]>`
     select count(*) filter (where last_day = ${date}::date)::int as dau,
            count(*) filter (where last_day > ${addDays(date, -7)}::date)::int as wau,
@@ -51,6 +57,7 @@ export async function activeUsersByDay(
   tx: Tx,
   { orgId, from, to }: { orgId: string; from: string; to: string },
 ): Promise<ActiveUsersDay[]> {
+  if (await gapsReady(tx, orgId)) return await activeUsersFromGaps(tx, { orgId, from, to })
   const rows = await tx<{ date: string; dau: number; wau: number; mau: number }[]>`
     with active as (
       -- Ordered by actor then day: a sort for short spans, the (org_id, actor_id, day)
@@ -118,4 +125,64 @@ export async function activeUsersReport(tx: Tx, q: ActiveUsersReportQuery) {
   const headline = series?.find((d) => d.date === date) ??
     await activeUsersOn(tx, { orgId: org.id, date })
   return { ...headline, timezone: org.timezone, series }
+}
+
+async function gapsReady(tx: Tx, orgId: string): Promise<boolean> {
+  const [row] = await tx<{ ready: boolean }[]>`
+    select private.detail_rollups_ready(${orgId}::uuid) as ready`
+  return row.ready
+}
+
+/**
+ * DAU, WAU and MAU of every day from `from` to `to` from the gap histogram.
+ *
+ * An actor active on day x whose previous active day was `gap` days earlier (31: none
+ * within 30) is counted, in an s-day window ending on d, through x exactly when x is their
+ * first active day in the window: for d in [x + max(0, s - gap), x + s - 1]. So each
+ * histogram row adds its actors on the first of those days and removes them after the
+ * last, and a running sum gives every day's distinct actors. Rows from `from` - 29 on
+ * reach every day of the range.
+ */
+async function activeUsersFromGaps(
+  tx: Tx,
+  { orgId, from, to }: { orgId: string; from: string; to: string },
+): Promise<ActiveUsersDay[]> {
+  const rows = await tx<{ date: string; dau: number; wau: number; mau: number }[]>`
+    with gaps as (
+      select day, gap, sum(actors)::int as actors
+      from public.active_actor_gaps
+      where org_id = ${orgId} and day between ${addDays(from, -29)}::date and ${to}::date
+      group by 1, 2
+    ),
+    changes as (
+      select s.size, c.day, c.actors
+      from gaps
+      cross join (values (1), (7), (30)) as s (size)
+      cross join lateral (
+        values (gaps.day + greatest(0, s.size - gaps.gap), gaps.actors),
+               (gaps.day + s.size, -gaps.actors)
+      ) as c (day, actors)
+    ),
+    deltas as (
+      select day,
+             sum(actors) filter (where size = 1) as dau,
+             sum(actors) filter (where size = 7) as wau,
+             sum(actors) filter (where size = 30) as mau
+      from changes
+      group by day
+    ),
+    running as (
+      select g.day::date as day,
+             sum(coalesce(d.dau, 0)) over w as dau,
+             sum(coalesce(d.wau, 0)) over w as wau,
+             sum(coalesce(d.mau, 0)) over w as mau
+      from generate_series(${addDays(from, -29)}::date, ${to}::date, interval '1 day') as g (day)
+      left join deltas d on d.day = g.day::date
+      window w as (order by g.day)
+    )
+    select to_char(day, 'YYYY-MM-DD') as date, dau::int, wau::int, mau::int
+    from running
+    where day >= ${from}::date
+    order by day`
+  return rows.map((r) => ({ ...r, stickiness: share(r.dau, r.mau) }))
 }

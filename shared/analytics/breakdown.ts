@@ -19,6 +19,12 @@ import {
   reportScope,
   type SeriesSpec,
 } from './mod.ts'
+import {
+  notOverflowed,
+  overflowedEvents,
+  type PropertySets,
+  propertySetsFor,
+} from './property-sets.ts'
 
 export const SORTS = ['value_desc', 'value_asc', 'key_asc', 'key_desc'] as const
 export type Sort = typeof SORTS[number]
@@ -59,11 +65,12 @@ function orderBy(tx: Tx, sort: Sort) {
 /** The grouped rows of the series: `(key, value)`, before sorting and paging. */
 function groupsSql(
   tx: Tx,
-  { spec, by, filters, scope }: {
+  { spec, by, filters, scope, sets }: {
     spec: SeriesSpec
     by: Field
     filters: Filter[]
     scope: ReportScope
+    sets: PropertySets | null
   },
 ) {
   const { org, tz, window } = scope
@@ -78,6 +85,7 @@ function groupsSql(
   }
   const start = tx`(${window.from}::date::timestamp at time zone ${tz}::text)`
   const stop = tx`(${addDays(window.to, 1)}::date::timestamp at time zone ${tz}::text)`
+  if (sets) return propertySetGroupsSql(tx, { spec, by, filters, scope, sets })
   if (by.kind === 'property' || needsRawEvents(filters)) {
     const name = spec.kind === 'event' ? tx`and e.name = ${spec.name}` : tx``
     return tx`
@@ -96,6 +104,58 @@ function groupsSql(
     group by 1`
 }
 
+// The grouped rows from the property-set rollup, plus raw events of overflowed days.
+function propertySetGroupsSql(
+  tx: Tx,
+  { spec, by, filters, scope, sets }: {
+    spec: SeriesSpec
+    by: Field
+    filters: Filter[]
+    scope: ReportScope
+    sets: PropertySets
+  },
+) {
+  const { org } = scope
+  const key = fieldColumn(tx, 'events', by)
+  const name = spec.kind === 'event' ? tx`and e.name = ${spec.name}` : tx``
+  const raw = overflowedEvents(tx, sets)
+  const rawRows = raw
+    ? tx`union all
+      select ${key} as key, 1 as events ${raw}
+      where e.org_id = ${org} ${name} ${filterSql(tx, 'events', filters)}`
+    : tx``
+  return tx`
+    select key, sum(events)::numeric as value
+    from (
+      select ${key} as key, e.events
+      from public.event_property_sets e
+      where e.org_id = ${org} ${name}
+        and e.day >= ${sets.from}::date and e.day <= ${sets.to}::date
+        ${notOverflowed(tx, sets)} ${filterSql(tx, 'events', filters)}
+      ${rawRows}
+    ) as rows
+    group by 1`
+}
+
+// The rollup answers event series grouped or filtered by properties (event names alone
+// come from event_counts, which is finer).
+function propertySets(
+  tx: Tx,
+  { spec, by, scope, filters }: BreakdownOptions & { filters: Filter[] },
+) {
+  if (spec.kind === 'metric' || (by.kind !== 'property' && !needsRawEvents(filters))) {
+    return Promise.resolve(null)
+  }
+  return propertySetsFor(tx, {
+    org: scope.org,
+    tz: scope.tz,
+    orgTimezone: scope.orgTimezone,
+    from: scope.window.from,
+    to: scope.window.to,
+    name: spec.kind === 'event' ? spec.name : null,
+  })
+}
+
 /**
  * One page of groups with the number of groups and the grand total on every row (one row
  * with a null key when the page is empty).
@@ -105,11 +165,13 @@ function groupsSql(
  */
 export function breakdownRows(
   tx: Tx,
-  { spec, by, scope, filters = [], sort, offset, limit }: BreakdownOptions,
+  options: BreakdownOptions,
 ): Promise<BreakdownRow[]> {
-  return inTimezone(scope.tz, () =>
-    tx<BreakdownRow[]>`
-      with grouped as (${groupsSql(tx, { spec, by, filters, scope })}),
+  const { spec, by, scope, filters = [], sort, offset, limit } = options
+  return inTimezone(scope.tz, async () => {
+    const sets = await propertySets(tx, { ...options, filters })
+    return await tx<BreakdownRow[]>`
+      with grouped as (${groupsSql(tx, { spec, by, filters, scope, sets })}),
       ranked as (
         select key, value, row_number() over (order by ${orderBy(tx, sort)}) as position
         from grouped
@@ -119,7 +181,8 @@ export function breakdownRows(
              r.value::float8 as value, (r.value / nullif(overall.total, 0))::float8 as share
       from overall
       left join ranked r on r.position > ${offset} and r.position <= ${offset + limit}
-      order by r.position`)
+      order by r.position`
+  })
 }
 
 /** What a breakdown report asks for: one series, the field to group by, a page. */

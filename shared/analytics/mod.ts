@@ -12,6 +12,8 @@
  * - buckets.ts: hour, day, week and month buckets of a window, their SQL and labels.
  * - totals.ts: `bucketTotals`, the one query behind tiles and series.
  * - ratios.ts: ratio and weighted-mean metrics, re-aggregated from their parts, never summed.
+ * - property-sets.ts: when event counts by property can come from the day rollup
+ *   `event_property_sets`, and the raw events of days past its bound.
  *
  * Endpoint groups import from here; the files import each other directly.
  */

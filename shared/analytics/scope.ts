@@ -16,14 +16,17 @@ export const WindowSchema = z.object({
   days: z.number().int().openapi({ example: 28 }),
 }).openapi('DateWindow')
 
-/** The organization, timezone and window a report covers. */
-export type ReportScope = { org: string; tz: string; window: DateWindow }
+/**
+ * The organization, timezone and window a report covers. `orgTimezone` is the
+ * organization's own, in which the day rollups are kept: a report in it may read them.
+ */
+export type ReportScope = { org: string; tz: string; window: DateWindow; orgTimezone?: string }
 
 /** Resolves the scope of a report inside an `asUser` transaction (404 without an org). */
 export async function reportScope(tx: Tx, q: RangeQuery): Promise<ReportScope> {
   const org = await activeOrg(tx)
   const tz = q.timezone ?? org.timezone
-  return { org: org.id, tz, window: resolveWindow(q, tz) }
+  return { org: org.id, tz, window: resolveWindow(q, tz), orgTimezone: org.timezone }
 }
 
 /** `(value - baseline) / |baseline|` in percent; null without a non-zero baseline. */

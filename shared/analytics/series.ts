@@ -53,7 +53,10 @@ export function seriesTotals(
         ...(comparison ? dateSpans(comparison, granularity, { windowIndex: 1 }) : []),
       ],
     }
-  return inTimezone(tz, () => bucketTotals(tx, series, { org, tz, filters, plan }))
+  return inTimezone(
+    tz,
+    () => bucketTotals(tx, series, { org, tz, orgTimezone: scope.orgTimezone, filters, plan }),
+  )
 }
 
 /** What a series report asks for: the range, the series, the bucket size, a comparison. */

@@ -43,7 +43,10 @@ export function tileTotals(
   if (comparison) spans.push({ windowIndex: 1, from: comparison.from, to: comparison.to })
   const plan = { kind: 'dates' as const, spans }
   const { org, tz } = scope
-  return inTimezone(tz, () => bucketTotals(tx, series, { org, tz, filters, plan }))
+  return inTimezone(
+    tz,
+    () => bucketTotals(tx, series, { org, tz, orgTimezone: scope.orgTimezone, filters, plan }),
+  )
 }
 
 /** What a tiles report asks for: the range, the series, the comparison window. */

@@ -5,13 +5,21 @@
  * the cost grows with the rows read, not with rows × buckets.
  *
  * Metrics sum `value` over sources and dimensions; events come from the 15-minute
- * rollup `event_counts` (exact for any timezone) unless a filter needs event properties.
+ * rollup `event_counts` (exact for any timezone). With property filters they come from the
+ * day rollup `event_property_sets` (property-sets.ts) when the buckets are days of the
+ * organization's timezone, else from raw events.
  */
 import type { Tx } from '../db.ts'
 import { type BucketPlan, bucketsSql, type WindowIndex } from './buckets.ts'
 import { type Filter, filterSql, needsRawEvents } from './filters.ts'
 import type { SeriesSpec } from './measures.ts'
 import { expandReaggregated, reaggregatedMetrics, type SummedSeries } from './ratios.ts'
+import {
+  notOverflowed,
+  overflowedEvents,
+  type PropertySets,
+  propertySetsFor,
+} from './property-sets.ts'
 
 /** One bucket with the value of each requested series, in request order. */
 export type BucketTotals = {
@@ -34,7 +42,17 @@ export type BucketTotals = {
   totals: number[]
 }
 
-type Scope = { org: string; tz: string; filters: Filter[] }
+/**
+ * `orgTimezone`: the organization's, in which day rollups are kept. `sets`: the property
+ * set rollup's plan, when event series filtered by properties can read it.
+ */
+type Scope = {
+  org: string
+  tz: string
+  filters: Filter[]
+  orgTimezone?: string
+  sets?: PropertySets | null
+}
 
 /** The per-window aggregates of `buckets` that `bucketValues` reads its bounds from. */
 type WindowBound =
@@ -55,7 +73,7 @@ function bucketValues(
   tx: Tx,
   spec: SummedSeries,
   windowIndex: WindowIndex,
-  { org, filters }: Scope,
+  { org, filters, sets }: Scope,
 ) {
   const bound = (column: WindowBound) =>
     tx`(select ${tx(column)} from window_bounds
@@ -84,6 +102,34 @@ function bucketValues(
         ${filterSql(tx, 'metrics', filters)}
       group by 2`
   }
+  if (needsRawEvents(filters) && sets) {
+    const name = spec.kind === 'event' ? tx`and e.name = ${spec.name}` : tx``
+    const raw = overflowedEvents(tx, sets)
+    const rawRows = raw
+      ? tx`union all
+        select width_bucket(e.occurred_at, ${bound('instant_bounds')}) as bucket_index,
+               count(*) as value
+        ${raw}
+        where e.org_id = ${org} ${name}
+          and e.occurred_at >= ${bound('starts_at')} and e.occurred_at < ${bound('ends_at')}
+          ${filterSql(tx, 'events', filters)}
+        group by 1`
+      : tx``
+    // Day buckets in the organization's timezone: the rollup's days fall in them whole.
+    return tx`
+      select ${windowIndex}::int as window_index, bucket_index, sum(value) as value
+      from (
+        select width_bucket(e.day, ${bound('day_bounds')}) as bucket_index,
+               sum(e.events) as value
+        from public.event_property_sets e
+        where e.org_id = ${org} ${name}
+          and e.day >= ${bound('first_day')} and e.day < ${bound('day_after')}
+          ${notOverflowed(tx, sets)} ${filterSql(tx, 'events', filters)}
+        group by 1
+        ${rawRows}
+      ) as parts
+      group by 2`
+  }
   if (needsRawEvents(filters)) {
     const name = spec.kind === 'event' ? tx`and e.name = ${spec.name}` : tx``
     return tx`
@@ -106,6 +152,22 @@ function bucketValues(
       and ec.bucket >= ${bound('starts_at')} and ec.bucket < ${bound('ends_at')}
       ${filterSql(tx, 'event_counts', filters)}
     group by 2`
+}
+
+// Event series filtered by properties read the property-set rollup when the buckets are
+// whole days of the organization's timezone.
+function propertySets(
+  tx: Tx,
+  specs: SeriesSpec[],
+  { org, tz, orgTimezone, filters, plan }: Scope & { plan: BucketPlan },
+): Promise<PropertySets | null> {
+  if (plan.kind !== 'dates' || plan.spans.length === 0 || !needsRawEvents(filters)) {
+    return Promise.resolve(null)
+  }
+  if (!specs.some((s) => s.kind !== 'metric')) return Promise.resolve(null)
+  const from = plan.spans.reduce((d, s) => s.from < d ? s.from : d, plan.spans[0].from)
+  const to = plan.spans.reduce((d, s) => s.to > d ? s.to : d, plan.spans[0].to)
+  return propertySetsFor(tx, { org, tz, orgTimezone, from, to, name: null })
 }
 
 /** The windows (0 = current, 1 = comparison) a plan has buckets in. */
@@ -131,9 +193,10 @@ export async function bucketTotals(
 ): Promise<BucketTotals[]> {
   const names = specs.flatMap((s) => s.kind === 'metric' ? [s.name] : [])
   const rules = await reaggregatedMetrics(tx, { org: opts.org, names })
-  if (rules.size === 0) return await bucketSums(tx, specs, opts)
+  const sets = await propertySets(tx, specs, opts)
+  if (rules.size === 0) return await bucketSums(tx, specs, { ...opts, sets })
   const { summed, collapse } = expandReaggregated(specs, rules)
-  const rows = await bucketSums(tx, summed, opts)
+  const rows = await bucketSums(tx, summed, { ...opts, sets })
   return rows.map((row) => ({ ...row, values: collapse(row.values), totals: collapse(row.totals) }))
 }
 

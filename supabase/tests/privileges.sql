@@ -58,6 +58,8 @@ select set_eq(
            ('public.events', 'SELECT'), ('public.events', 'INSERT'),
            ('public.event_counts', 'SELECT'), ('public.event_actor_days', 'SELECT'),
            ('public.event_actors', 'SELECT'),
+           ('public.event_property_sets', 'SELECT'), ('public.event_property_days', 'SELECT'),
+           ('public.active_actor_gaps', 'SELECT'),
            ('public.api_keys', 'SELECT'), ('public.api_keys', 'INSERT'),
            ('public.data_sources', 'SELECT'), ('public.data_sources', 'DELETE'),
            ('public.sync_runs', 'SELECT'),
@@ -93,7 +95,8 @@ select set_eq(
            ('private.assert_live_session(uuid, uuid)'),
            ('private.add_assistant_usage(bigint, bigint, integer)'),
            ('private.take_assistant_turn(integer, bigint)'),
-           ('private.store_assistant_turn(uuid, jsonb, bigint, bigint)')$$,
+           ('private.store_assistant_turn(uuid, jsonb, bigint, bigint)'),
+           ('private.detail_rollups_ready(uuid)')$$,
   'authenticated executes only the helpers its policies and the API call'
 );
 
@@ -102,6 +105,7 @@ select set_eq(
   $$select 'table' as kind, 'public.' || t as object, p as privilege
     from unnest(array['organizations', 'memberships', 'invitations', 'profiles', 'metrics',
                       'events', 'event_counts', 'event_actor_days', 'event_actors',
+                      'event_property_sets', 'event_property_days', 'active_actor_gaps',
                       'api_keys']) t,
          unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p
     union all
@@ -109,7 +113,8 @@ select set_eq(
     from unnest(array['private.is_valid_timezone(text)', 'private.org_role(uuid)',
                       'private.has_org_role(uuid, org_role)', 'private.my_org_ids()',
                       'private.shares_org_with(uuid)', 'private.org_members(uuid)',
-                      'private.active_org_id()', 'private.use_api_key(text)']) f
+                      'private.active_org_id()', 'private.use_api_key(text)',
+                      'private.detail_rollups_ready(uuid)']) f
     union all
     select 'table', t, p
     from unnest(array['public.data_sources', 'public.sync_runs', 'private.source_credentials',

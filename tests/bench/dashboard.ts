@@ -6,14 +6,18 @@
 import type { Tx } from '../../shared/db.ts'
 import { activeOrg } from '../../shared/tenant.ts'
 import { breakdownRows } from '../../shared/analytics/breakdown.ts'
+import { activeUsersByDay, activeUsersOn } from '../../shared/analytics/active-users.ts'
+import { actorsByName, eventNamesByCount } from '../../shared/analytics/feature-usage.ts'
 import { feedPage } from '../../shared/analytics/feed.ts'
 import {
   addDays,
   compareWindow,
+  type Filter,
   parseField,
   parseSeries,
   type RangeQuery,
   reportScope,
+  resolveWindow,
   type SeriesSpec,
   todayIn,
 } from '../../shared/analytics/mod.ts'
@@ -34,17 +38,51 @@ function specs(list: string): SeriesSpec[] {
   return list.split(',').map((id) => parseSeries(id) as SeriesSpec)
 }
 
+// One property filter, as the filters parameter parses it.
+function where(field: string, op: Filter['op'], value: string | string[]): Filter {
+  return { field: parseField(field), name: field, op, value }
+}
+
+// The same filters as the gateway path's `filters` parameter.
+function filtersParam(filters: Filter[]): string {
+  return encodeURIComponent(
+    JSON.stringify(filters.map((f) => ({ field: f.name, op: f.op, value: f.value }))),
+  )
+}
+
 // tiles with compare=previous_period (its default).
-async function tiles(tx: Tx, list: string, q: RangeQuery) {
+async function tiles(tx: Tx, list: string, q: RangeQuery, filters: Filter[] = []) {
   const scope = await reportScope(tx, q)
   const comparison = compareWindow(scope.window, 'previous_period')
-  return tileTotals(tx, { series: specs(list), scope, comparison })
+  return tileTotals(tx, { series: specs(list), scope, comparison, filters })
 }
 
 // series with granularity=day and compare=none (its defaults).
-async function series(tx: Tx, list: string, q: RangeQuery) {
+async function series(tx: Tx, list: string, q: RangeQuery, filters: Filter[] = []) {
   const scope = await reportScope(tx, q)
-  return seriesTotals(tx, { series: specs(list), scope, comparison: null, granularity: 'day' })
+  return seriesTotals(tx, {
+    series: specs(list),
+    scope,
+    comparison: null,
+    granularity: 'day',
+    filters,
+  })
+}
+
+// Active users: the daily series over a range (headline from the same pass), or one day.
+async function activeUsers(tx: Tx, q: RangeQuery | null) {
+  const org = await activeOrg(tx)
+  if (q === null) return activeUsersOn(tx, { orgId: org.id, date: todayIn(org.timezone) })
+  const window = resolveWindow(q, org.timezone)
+  return activeUsersByDay(tx, { orgId: org.id, from: window.from, to: window.to })
+}
+
+// Feature usage's first page of 20 names with their distinct actors.
+async function featureUsage(tx: Tx, q: RangeQuery) {
+  const org = await activeOrg(tx)
+  const scope = { orgId: org.id, window: resolveWindow(q, org.timezone), timezone: org.timezone }
+  const page = await eventNamesByCount(tx, { ...scope, limit: 20, offset: 0 })
+  return actorsByName(tx, { ...scope, names: page.names.map((n) => n.name) })
 }
 
 // The breakdown sorted by value, first page of 10, no filters.
@@ -52,11 +90,17 @@ function metricBreakdown(tx: Tx, metric: string, by: string, q: RangeQuery) {
   return groups(tx, `metric:${metric}`, by, q)
 }
 
-function propertyBreakdown(tx: Tx, event: string, by: string, q: RangeQuery) {
-  return groups(tx, `event:${event}`, by, q)
+function propertyBreakdown(
+  tx: Tx,
+  event: string,
+  by: string,
+  q: RangeQuery,
+  filters: Filter[] = [],
+) {
+  return groups(tx, event === '*' ? 'events' : `event:${event}`, by, q, filters)
 }
 
-async function groups(tx: Tx, series: string, by: string, q: RangeQuery) {
+async function groups(tx: Tx, series: string, by: string, q: RangeQuery, filters: Filter[] = []) {
   const scope = await reportScope(tx, q)
   const spec = parseSeries(series)
   if (!spec) throw new Error(`not a series: ${series}`)
@@ -64,6 +108,7 @@ async function groups(tx: Tx, series: string, by: string, q: RangeQuery) {
     spec,
     by: parseField(by),
     scope,
+    filters,
     sort: 'value_desc',
     offset: 0,
     limit: 10,
@@ -83,6 +128,12 @@ async function feed(tx: Tx, limit: number) {
   const org = await activeOrg(tx)
   return feedPage(tx, { orgId: org.id, limit })
 }
+
+const PAGE_FILTERS = [
+  where('property.country', 'in', ['DE', 'US']),
+  where('property.plan', 'is_not', 'free'),
+]
+const PLAN_PRO = [where('property.plan', 'is', 'pro')]
 
 /** The requests, in the order they are measured and printed. */
 export const DASHBOARD_CASES: DashboardCase[] = [
@@ -107,6 +158,73 @@ export const DASHBOARD_CASES: DashboardCase[] = [
     name: 'breakdown page_view by property.plan 7d',
     path: '/dashboard/breakdown?series=event:page_view&by=property.plan&range=7d',
     sql: (tx) => propertyBreakdown(tx, 'page_view', 'property.plan', { range: '7d' }),
+  },
+  {
+    name: 'breakdown page_view by property.plan 28d',
+    path: '/dashboard/breakdown?series=event:page_view&by=property.plan&range=28d',
+    sql: (tx) => propertyBreakdown(tx, 'page_view', 'property.plan', { range: '28d' }),
+  },
+  {
+    name: 'breakdown page_view by property.plan 90d',
+    path: '/dashboard/breakdown?series=event:page_view&by=property.plan&range=90d',
+    sql: (tx) => propertyBreakdown(tx, 'page_view', 'property.plan', { range: '90d' }),
+  },
+  {
+    name: 'top pages (page_view by property.path) 7d',
+    path: '/dashboard/breakdown?series=event:page_view&by=property.path&range=7d',
+    sql: (tx) => propertyBreakdown(tx, 'page_view', 'property.path', { range: '7d' }),
+  },
+  {
+    name: 'top pages (page_view by property.path) 28d',
+    path: '/dashboard/breakdown?series=event:page_view&by=property.path&range=28d',
+    sql: (tx) => propertyBreakdown(tx, 'page_view', 'property.path', { range: '28d' }),
+  },
+  {
+    name: 'top pages (page_view by property.path) 90d',
+    path: '/dashboard/breakdown?series=event:page_view&by=property.path&range=90d',
+    sql: (tx) => propertyBreakdown(tx, 'page_view', 'property.path', { range: '90d' }),
+  },
+  {
+    name: 'top pages 28d, filtered country in (DE, US) and plan is_not free',
+    path: `/dashboard/breakdown?series=event:page_view&by=property.path&range=28d&filters=${
+      filtersParam(PAGE_FILTERS)
+    }`,
+    sql: (tx) =>
+      propertyBreakdown(tx, 'page_view', 'property.path', { range: '28d' }, PAGE_FILTERS),
+  },
+  {
+    name: 'all events by property.country 28d',
+    path: '/dashboard/breakdown?series=events&by=property.country&range=28d',
+    sql: (tx) => propertyBreakdown(tx, '*', 'property.country', { range: '28d' }),
+  },
+  {
+    name: 'active users 90d daily DAU/WAU/MAU',
+    path: '/dashboard/active-users?range=90d',
+    sql: (tx) => activeUsers(tx, { range: '90d' }),
+  },
+  {
+    name: 'active users today (MAU)',
+    path: '/dashboard/active-users',
+    sql: (tx) => activeUsers(tx, null),
+  },
+  {
+    name: 'series 90d page_view where plan is pro',
+    path: `/dashboard/series?series=event:page_view&granularity=day&range=90d&filters=${
+      filtersParam(PLAN_PRO)
+    }`,
+    sql: (tx) => series(tx, 'event:page_view', { range: '90d' }, PLAN_PRO),
+  },
+  {
+    name: 'tiles 28d page_view where plan is pro + previous period',
+    path: `/dashboard/tiles?series=event:page_view&range=28d&compare=previous_period&filters=${
+      filtersParam(PLAN_PRO)
+    }`,
+    sql: (tx) => tiles(tx, 'event:page_view', { range: '28d' }, PLAN_PRO),
+  },
+  {
+    name: 'feature usage 28d, first 20 names',
+    path: '/dashboard/feature-usage?range=28d&limit=20',
+    sql: (tx) => featureUsage(tx, { range: '28d' }),
   },
   {
     name: 'retention 8 weekly cohorts',

@@ -21,6 +21,8 @@ test('the migrations schedule their upkeep jobs', async () => {
     { jobname: 'lytics-actor-day-rebuilds', schedule: '* * * * *', active: true },
     { jobname: 'lytics-cron-history', schedule: '41 4 * * *', active: true },
     { jobname: 'lytics-event-count-fold', schedule: '*/5 * * * *', active: true },
+    { jobname: 'lytics-event-detail-fold', schedule: '*/10 * * * *', active: true },
+    { jobname: 'lytics-event-detail-rebuilds', schedule: '* * * * *', active: true },
     { jobname: 'lytics-event-partitions', schedule: '17 3 * * *', active: true },
     { jobname: 'lytics-source-upkeep', schedule: '23 * * * *', active: true },
     { jobname: 'lytics-sync-due', schedule: '* * * * *', active: true },
