@@ -1,6 +1,8 @@
 /**
  * Feature usage's queries: a page of event names by count from the event_counts rollup,
- * then distinct actors for those names from raw events, under a time budget.
+ * then distinct actors for those names from the feature_actor_gaps rollup (migration
+ * 20261201000600_feature_usage_rollup.sql) when the window allows, else from raw events
+ * under a time budget.
  */
 import type { Tx } from '../db.ts'
 import { activeOrg } from '../tenant.ts'
@@ -49,16 +51,61 @@ export async function eventNamesByCount(
 /** How long counting distinct actors may take before the page goes without them. */
 export const ACTOR_COUNT_BUDGET_MS = 3000
 
+/** Longest window, in days, whose distinct actors the gap rollup answers (gaps stop at 31). */
+export const MAX_ROLLUP_WINDOW_DAYS = 31
+
 /**
- * Distinct actors per name over the window, for the given names only; null when that
- * takes longer than the budget. Runs last in the transaction: its statement timeout,
- * set in a savepoint, stays for whatever would follow.
+ * Distinct actors per name over the window, for the given names only: from the gap rollup
+ * when it can answer (see rollupAnswers), else from raw events; null when the raw count
+ * takes longer than the budget.
  */
 export async function actorsByName(
   tx: Tx,
   opts: FeatureUsageScope & { names: string[]; budgetMs?: number },
 ): Promise<Map<string, number> | null> {
   if (opts.names.length === 0) return new Map()
+  if (await rollupAnswers(tx, opts)) return await actorsFromGaps(tx, opts)
+  return await actorsFromEvents(tx, opts)
+}
+
+// The rollup's days are the organization's, its gaps reach 31 days back, and a queued
+// timezone rebuild means its days may still be the old zone's.
+async function rollupAnswers(tx: Tx, { orgId, window, timezone }: FeatureUsageScope) {
+  if (window.days > MAX_ROLLUP_WINDOW_DAYS) return false
+  const [row] = await tx<{ ready: boolean }[]>`
+    select coalesce((
+      select o.timezone = ${timezone} and private.detail_rollups_ready(o.id)
+      from public.organizations o where o.id = ${orgId}
+    ), false) as ready`
+  return row.ready
+}
+
+/**
+ * Distinct actors per name over [from, to] from the gap histogram: an actor of a name is
+ * counted on its first active day x of that name in the window, the day whose previous
+ * active day of the name lies before `from`, i.e. whose gap exceeds x - from. At most 31
+ * rows per name and day.
+ */
+async function actorsFromGaps(
+  tx: Tx,
+  { orgId, window, names }: FeatureUsageScope & { names: string[] },
+): Promise<Map<string, number>> {
+  const rows = await tx<{ name: string; actors: number }[]>`
+    select name, sum(actors)::int as actors
+    from public.feature_actor_gaps
+    where org_id = ${orgId} and name = any(${names}::text[])
+      and day between ${window.from}::date and ${window.to}::date
+      and gap > day - ${window.from}::date
+    group by name`
+  return new Map(rows.map((r) => [r.name, r.actors]))
+}
+
+// Runs last in the transaction: its statement timeout, set in a savepoint, stays for
+// whatever would follow.
+async function actorsFromEvents(
+  tx: Tx,
+  opts: FeatureUsageScope & { names: string[]; budgetMs?: number },
+): Promise<Map<string, number> | null> {
   const { orgId } = opts
   const { start, stop } = bounds(tx, opts)
   try {

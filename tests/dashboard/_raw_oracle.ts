@@ -102,3 +102,19 @@ export function activeUsers(
   }
   return out
 }
+
+/** Per event name, `[events, distinct actors]` on the days `from`..`to` in `tz`. */
+export function featureUsage(
+  events: CraftedEvent[],
+  window: { tz: string; from: string; to: string },
+): Record<string, [number, number]> {
+  const names = new Map<string, { events: number; actors: Set<string> }>()
+  for (const e of selected(events, window)) {
+    const name = e.name ?? 'page_view'
+    const entry = names.get(name) ?? { events: 0, actors: new Set<string>() }
+    entry.events++
+    if (e.actor) entry.actors.add(e.actor)
+    names.set(name, entry)
+  }
+  return Object.fromEntries([...names].map(([n, v]) => [n, [v.events, v.actors.size]]))
+}

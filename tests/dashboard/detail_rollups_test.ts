@@ -1,7 +1,8 @@
 /**
- * The day rollups of migration 20261201000500 (property sets, active-actor gaps) answer
- * exactly what raw events answer: breakdowns with filters, property-filtered series and
- * tiles, DAU/WAU/MAU, in a timezone with a DST change, with late, out-of-order and duplicate
+ * The day rollups of migrations 20261201000500 (property sets, active-actor gaps) and
+ * 20261201000600 (feature actor gaps) answer exactly what raw events answer: breakdowns
+ * with filters, property-filtered series and tiles, DAU/WAU/MAU, feature usage's distinct
+ * actors per name, in a timezone with a DST change, with late, out-of-order and duplicate
  * events, past the property-set bound, and after a timezone change. The reference answers
  * come from the crafted events in TypeScript (_raw_oracle.ts). Removing the raw events
  * afterwards (which the rollups do not follow) shows the answers came from the rollups.
@@ -12,7 +13,14 @@ import { newOrgOwner, type OrgOwner } from '../_helpers/orgs.ts'
 import { type CraftedEvent, insertEvents } from '../_helpers/events.ts'
 import { dashboard, shiftDay } from './_activity.ts'
 import { getReport } from './_reports.ts'
-import { activeUsers, groupsOf, perDay, type RawFilter, selected } from './_raw_oracle.ts'
+import {
+  activeUsers,
+  featureUsage,
+  groupsOf,
+  perDay,
+  type RawFilter,
+  selected,
+} from './_raw_oracle.ts'
 
 const TZ = 'America/New_York' // DST starts 2026-03-08: that local day has 23 hours
 const FROM = '2026-03-01'
@@ -121,6 +129,25 @@ async function assertMatchesRaw(user: OrgOwner, events: CraftedEvent[]) {
     active.body.series.map((d: Record<string, number>) => [d.date, d.dau, d.wau, d.mau]),
     activeUsers(events, window),
   )
+  // Feature usage over the range, one day, and the longest window the rollup answers
+  // (31 days, starting before the DST change and ending after it).
+  for (
+    const [from, to] of [[FROM, TO], ['2026-03-08', '2026-03-08'], ['2026-02-15', '2026-03-17']]
+  ) {
+    assert.deepEqual(await features(user, from, to), featureUsage(events, { tz: TZ, from, to }))
+  }
+}
+
+// Feature usage's `{ name: [events, actors] }` over from..to (every name on one page).
+async function features(user: OrgOwner, from: string, to: string) {
+  const res = await dashboard(user, `/feature-usage?from=${from}&to=${to}&limit=100`)
+  assert.equal(res.status, 200, res.text)
+  return Object.fromEntries(
+    res.body.features.map((f: { name: string; events: number; actors: number }) => [
+      f.name,
+      [f.events, f.actors],
+    ]),
+  )
 }
 
 // As ingestion stores a retried batch: events already stored are skipped.
@@ -216,6 +243,8 @@ test('detail rollups: deleting the organization deletes its rollup rows', async 
          + (select count(*) from public.event_property_days where org_id = ${user.orgId})
          + (select count(*) from public.active_actor_gaps where org_id = ${user.orgId})
          + (select count(*) from private.active_actor_days where org_id = ${user.orgId})
+         + (select count(*) from public.feature_actor_gaps where org_id = ${user.orgId})
+         + (select count(*) from private.feature_actor_days where org_id = ${user.orgId})
       as n`
   assert.equal(Number(left.n), 0)
 })
