@@ -24,6 +24,7 @@ test('the migrations schedule their upkeep jobs', async () => {
     { jobname: 'lytics-event-detail-fold', schedule: '*/10 * * * *', active: true },
     { jobname: 'lytics-event-detail-rebuilds', schedule: '* * * * *', active: true },
     { jobname: 'lytics-event-partitions', schedule: '17 3 * * *', active: true },
+    { jobname: 'lytics-feature-actor-fold', schedule: '*/10 * * * *', active: true },
     { jobname: 'lytics-source-upkeep', schedule: '23 * * * *', active: true },
     { jobname: 'lytics-sync-due', schedule: '* * * * *', active: true },
   ])

@@ -2,13 +2,13 @@
  * Feature usage: per event name, how often it happened and how many distinct actors did it.
  *
  * Counts come from the event_counts rollup (15-minute buckets, exact for any timezone's
- * days). Distinct actors cannot come from a rollup: event_actor_days has no event name
- * and is keyed by the organization's days, not the timezone asked for. So they are counted
- * from raw events, but only for the names on the requested page (at most 100), each read
- * through the (org_id, name, occurred_at) index over the range, never a scan of the
- * organization's events. That still grows with the page's events in range (figures in
- * docs/performance/dashboard.md), so the count has a time budget: past it, `actors` is
- * null and the event counts still come back.
+ * days). Distinct actors come from the feature_actor_gaps rollup (per organization day and
+ * name, actors by the gap to their previous day of that name) for windows of up to 31 of
+ * the organization's days, exactly, at most 31 rows per name and day. Longer windows,
+ * another timezone or a queued timezone rebuild count them from raw events, only for the
+ * names on the requested page (at most 100), through the (org_id, name, occurred_at)
+ * index; that grows with the page's events in range (docs/performance/dashboard.md), so
+ * it has a time budget: past it, `actors` is null and the event counts still come back.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { asUser } from '../../../../shared/db.ts'
