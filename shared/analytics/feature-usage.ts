@@ -74,7 +74,7 @@ async function rollupAnswers(tx: Tx, { orgId, window, timezone }: FeatureUsageSc
   if (window.days > MAX_ROLLUP_WINDOW_DAYS) return false
   const [row] = await tx<{ ready: boolean }[]>`
     select coalesce((
-      select o.timezone = ${timezone} and private.detail_rollups_ready(o.id)
+      select o.timezone = ${timezone}::text and private.detail_rollups_ready(o.id)
       from public.organizations o where o.id = ${orgId}
     ), false) as ready`
   return row.ready

@@ -41,7 +41,11 @@ alter table private.feature_actor_days enable row level security;
 revoke all on private.feature_actor_days from anon, authenticated, service_role;
 
 -- Actors per (organization, event name, day) by gap to their previous day of that name.
--- Keyed name first: the reader asks for one page of names over a day range. Striped by
+-- Keyed name first: the reader asks for one page of names over a day range. The key
+-- includes `actors` so that read is an index-only scan (a 28-day page of 20 names touched
+-- ~140 buffers instead of ~2,000 heap and index pages at 1M events); the price is that a
+-- batch's increment of today's rows is not a HOT update, a few rows per name a batch,
+-- which the fold and vacuum keep small. Striped by
 -- writing connection like active_actor_gaps (a stripe's row may be negative; only sums
 -- over stripes mean anything); private.fold_feature_actor_shards merges settled days.
 create table public.feature_actor_gaps (
@@ -51,7 +55,7 @@ create table public.feature_actor_gaps (
   gap smallint not null check (gap between 1 and 31),
   shard smallint not null default 0,
   actors integer not null,
-  primary key (org_id, name, day, gap, shard)
+  primary key (org_id, name, day, gap, shard) include (actors)
 ) with (fillfactor = 70);
 alter table public.feature_actor_gaps enable row level security;
 revoke all on public.feature_actor_gaps from anon, authenticated, service_role;
