@@ -40,9 +40,7 @@ export async function retentionCells(
   tx: Tx,
   opts: { orgId: string; cohorts: Cohorts },
 ): Promise<RetentionCell[]> {
-  const [row] = await tx<{ ready: boolean }[]>`
-    select private.detail_rollups_ready(${opts.orgId}::uuid) as ready`
-  return row.ready ? await cellsFromRollup(tx, opts) : await cellsFromMembers(tx, opts)
+  return await cellsFromRollup(tx, opts) ?? await cellsFromMembers(tx, opts)
 }
 
 /**
