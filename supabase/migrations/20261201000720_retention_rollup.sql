@@ -40,6 +40,9 @@
 -- re-entrant, taken in sorted order, so the two never deadlock), and the actor's known
 -- days are read in a statement after the lock, which sees every batch committed before it.
 --
+-- ISO weeks are date_trunc('week', day::timestamp) (Mondays), written inline: a SQL helper
+-- with `set search_path` is never inlined, and cost a function call per actor day.
+--
 -- Size: day cells grow as cohort days x later active days (~67k rows per organization-year
 -- at most), week cells ~1.4k per year; a default request reads under a thousand of them.
 --
@@ -68,13 +71,6 @@ create table public.retention_week_cells (
 alter table public.retention_week_cells enable row level security;
 revoke all on public.retention_week_cells from anon, authenticated, service_role;
 
--- The Monday of `day`'s ISO week (shared/analytics/cohorts.ts startOfIsoWeek).
-create function private.iso_week_start(day date) returns date
-language sql immutable parallel safe
-set search_path = ''
-as $$ select day - (extract(isodow from day)::int - 1) $$;
-revoke all on function private.iso_week_start(date) from public, anon, authenticated, service_role;
-
 -- ===========================================================================
 -- The trigger, on the actor days the detail rollups add
 -- ===========================================================================
@@ -95,11 +91,17 @@ begin
     select org_id, actor_id, min(day) as first_added, array_agg(day) as days
     from added_days group by 1, 2
   ), state as (
-    -- The actor's first known day (before this batch): a known day before the batch's
-    -- first (one index probe); else, if the actor has more days than the batch added, the
-    -- first known day after it. A new actor costs two index probes; the count, not a
-    -- test of every day against the batch's, keeps a rebuild's re-insert of all days linear.
-    select a.*, coalesce(
+    -- The actor's first known day (before this batch). An actor adding a few days: its
+    -- first day not among them, one index probe (which passes at most those few). Many
+    -- (a backfill, a rebuild's re-insert of every day): a known day before the batch's
+    -- first, else, if the actor has more days than the batch added, the first known day
+    -- after it; the count, not a test of every day against the batch's, keeps it linear.
+    select a.*,
+           case when cardinality(a.days) <= 8 then
+             (select x.day from private.active_actor_days x
+              where x.org_id = a.org_id and x.actor_id = a.actor_id and x.day <> all (a.days)
+              order by x.day limit 1)
+           else coalesce(
              (select x.day from private.active_actor_days x
               where x.org_id = a.org_id and x.actor_id = a.actor_id and x.day < a.first_added
               order by x.day limit 1),
@@ -109,7 +111,7 @@ begin
              then (select x.day from private.active_actor_days x
                    where x.org_id = a.org_id and x.actor_id = a.actor_id
                      and x.day > a.first_added and x.day <> all (a.days)
-                   order by x.day limit 1) end) as old_first
+                   order by x.day limit 1) end) end as old_first
     from actors a
   ), days as (
     -- The added days; for an actor whose first day moved, its known days too.
@@ -123,15 +125,16 @@ begin
     join private.active_actor_days x on x.org_id = s.org_id and x.actor_id = s.actor_id
     where s.first_added < s.old_first and x.day <> all (s.days)
   ), weeks as (
-    select org_id, actor_id, private.iso_week_start(day) as week, min(old_first) as old_first,
-           min(first_day) as first_day, bool_or(moved) as moved, bool_or(not added) as known
+    select org_id, actor_id, date_trunc('week', day::timestamp)::date as week,
+           min(old_first) as old_first, min(first_day) as first_day, bool_or(moved) as moved,
+           bool_or(not added) as known
     from days group by 1, 2, 3
   ), day_changes as (
     select org_id, first_day as cohort, day as active, 1 as actors from days
     union all
     select org_id, old_first, day, -1 from days where not added
   ), week_changes as (
-    select w.org_id, private.iso_week_start(w.first_day) as cohort, w.week as active,
+    select w.org_id, date_trunc('week', w.first_day::timestamp)::date as cohort, w.week as active,
            1 as actors
     from weeks w join state s on s.org_id = w.org_id and s.actor_id = w.actor_id
     -- An added week is new to an actor whose first day stays unless it has a known day.
@@ -141,7 +144,8 @@ begin
                         and x.day between w.week and w.week + 6
                         and x.day <> all (s.days))
     union all
-    select org_id, private.iso_week_start(old_first), week, -1 from weeks where moved and known
+    select org_id, date_trunc('week', old_first::timestamp)::date, week, -1
+    from weeks where moved and known
   ), day_cells as (
     insert into public.retention_day_cells as c (org_id, cohort_day, active_day, shard, actors)
     select org_id, cohort, active, stripe, sum(actors) from day_changes
@@ -196,8 +200,8 @@ begin
 
   insert into public.retention_week_cells (org_id, cohort_week, active_week, shard, actors)
   select org, cohort, active, 0, count(*)
-  from (select distinct actor_id, private.iso_week_start(first_day) as cohort,
-               private.iso_week_start(day) as active
+  from (select distinct actor_id, date_trunc('week', first_day::timestamp)::date as cohort,
+               date_trunc('week', day::timestamp)::date as active
         from retention_actor_days) as w
   group by 2, 3 order by 2, 3;
   drop table retention_actor_days;
