@@ -174,9 +174,9 @@ create trigger active_actor_days_roll_up_retention after insert on private.activ
 -- ===========================================================================
 -- Rebuilds: a timezone change, and this migration's backfill
 -- ===========================================================================
--- The cells of one organization from its actor days, in one pass (the backfill; a
--- timezone rebuild re-inserts the actor days, and the trigger above derives the cells from
--- them). Returns the day cells written.
+-- The cells of one organization from its actor days, in one pass: this migration's
+-- backfill (a timezone rebuild goes through the triggers, below). Returns the day cells
+-- written.
 create function private.rebuild_retention_cells(org uuid)
 returns bigint
 language plpgsql security definer
@@ -211,71 +211,32 @@ $$;
 revoke all on function private.rebuild_retention_cells(uuid)
   from public, anon, authenticated, service_role;
 
--- The timezone rebuild (queued by 20261201000500's trigger, run by its cron job) also
--- rebuilds the retention cells: the body below is 20261201000600's, unchanged, with the
--- retention cells deleted beside the other rollups before the actor days are re-inserted
--- (whose insert fires the trigger above, which derives the cells afresh in the new zone).
--- One queue and one readiness flag cover every detail rollup.
-create or replace function private.rebuild_event_details(org uuid)
-returns bigint
+-- Actor days are only ever deleted an organization at a time: by the timezone rebuild
+-- (private.rebuild_event_details, queued by 20261201000500's trigger), which deletes and
+-- re-inserts them all, and by the organization's deletion. So a delete clears the cells of
+-- the organizations it touched, and the rebuild's re-insert derives them afresh in the new
+-- zone through the trigger above. The retention cells thus ride on the one rebuild queue
+-- and readiness flag without another copy of rebuild_event_details' body here.
+create function private.clear_retention_cells() returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
 declare
-  tz text;
-  counted bigint;
+  orgs uuid[];
 begin
-  perform pg_advisory_xact_lock(private.detail_rollup_lock(org));
-  select o.timezone into tz from public.organizations o where o.id = org;
-  if tz is null then
-    return 0;
+  select array_agg(distinct org_id) into orgs from removed_days;
+  if orgs is not null then
+    delete from public.retention_day_cells where org_id = any (orgs);
+    delete from public.retention_week_cells where org_id = any (orgs);
   end if;
-  delete from public.event_property_sets where org_id = org;
-  delete from public.event_property_days where org_id = org;
-  delete from private.active_actor_days where org_id = org;
-  delete from public.active_actor_gaps where org_id = org;
-  delete from public.retention_day_cells where org_id = org;
-  delete from public.retention_week_cells where org_id = org;
-
-  with sets as (
-    select e.name, (e.occurred_at at time zone tz)::date as day,
-           md5(e.properties::text)::uuid as set_key, e.properties, count(*) as events
-    from public.events e where e.org_id = org
-    group by 1, 2, 3, 4
-  ), ranked as (
-    select s.*, row_number() over (partition by name, day order by set_key) as n
-    from sets s
-  ), days as (
-    insert into public.event_property_days (org_id, name, day, set_rows, overflowed)
-    select org, name, day, least(count(*), private.property_set_bound() + 1),
-           count(*) > private.property_set_bound()
-    from ranked group by name, day
-    returning 1
-  )
-  insert into public.event_property_sets (org_id, name, day, set_key, shard, properties, events)
-  select org, name, day, set_key, 0, properties, events from ranked
-  where n <= private.property_set_bound()
-  order by name, day, set_key;
-  select coalesce(sum(events), 0) into counted from public.event_property_sets
-  where org_id = org;
-
-  insert into private.active_actor_days (org_id, actor_id, day)
-  select distinct org, e.actor_id, (e.occurred_at at time zone tz)::date
-  from public.events e where e.org_id = org and e.actor_id is not null
-  order by 2, 3;
-
-  insert into public.active_actor_gaps (org_id, day, gap, shard, actors)
-  select org, day, least(coalesce(day - prev, 31), 31), 0, count(*)
-  from (
-    select day, lag(day) over (partition by actor_id order by day) as prev
-    from private.active_actor_days where org_id = org
-  ) as d
-  group by 2, 3;
-  perform private.rebuild_feature_actor_gaps(org);
-  return counted;
+  return null;
 end
 $$;
-revoke all on function private.rebuild_event_details(uuid) from public, anon, authenticated, service_role;
+revoke all on function private.clear_retention_cells() from public, anon, authenticated, service_role;
+
+create trigger active_actor_days_clear_retention after delete on private.active_actor_days
+  referencing old table as removed_days
+  for each statement execute function private.clear_retention_cells();
 
 -- ===========================================================================
 -- Folding stripes of settled days
