@@ -25,8 +25,9 @@ type Row = RetentionCell | { [key in keyof RetentionCell]: null }
 
 /**
  * Day cohorts: the cells (d, d + p) of each cohort day d for the matrix's periods and
- * day 1/7/30, one index range per cohort day. The (d, d) cell is the cohort's size (every
- * actor is active on its first day); a cohort without members has no cells. The cohort days
+ * day 1/7/30, from the index range of the cohorts' days. The (d, d) cell is the cohort's
+ * size (every actor is active on its first day); a cohort without members has no cells. The
+ * cohort days
  * come from an integer generate_series, whose row count the planner knows: a date series is
  * guessed at 1,000 rows, which made a merge join over every cell of the organization.
  */
@@ -63,7 +64,7 @@ function dayCells(
 
 /**
  * Week cohorts: sizes and day 1/7/30 from the day cells (d, d + n) of the cohort weeks'
- * days (four index probes per day), the matrix from the week cells, whose distinct actors
+ * days, n in 0, 1, 7, 30; the matrix from the week cells, whose distinct actors
  * per week cannot be summed from days. The day marks ride on each cohort's period-0 row.
  */
 function weekCells(

@@ -43,8 +43,9 @@
 -- ISO weeks are date_trunc('week', day::timestamp) (Mondays), written inline: a SQL helper
 -- with `set search_path` is never inlined, and cost a function call per actor day.
 --
--- Size: day cells grow as cohort days x later active days (~67k rows per organization-year
--- at most), week cells ~1.4k per year; a default request reads under a thousand of them.
+-- Size: day cells grow as cohort days x later active days (at most ~67k rows for a year of
+-- history, growing with its square), week cells ~1.4k for a year; a default request reads
+-- under a thousand of them through the primary keys (index-only).
 --
 -- Migrations are append-only: change this with a new migration.
 
