@@ -1,12 +1,14 @@
 /**
- * Retention's query, over event_actors (first-seen day per actor) and the event_actor_days
- * rollup.
+ * Retention's query: from the retention rollup (retention-rollup.ts), or, while a
+ * timezone rebuild of the detail rollups is queued, over event_actors (first-seen day per
+ * actor) and the event_actor_days rollup.
  */
 import type { Tx } from '../db.ts'
 import { badRequest } from '../http/errors.ts'
 import { activeOrg } from '../tenant.ts'
 import { addDays, daysBetween, type RangeQuery, resolveWindow, todayIn } from './mod.ts'
 import { type Cohorts, cohortTable, startOfIsoWeek } from './cohorts.ts'
+import { cellsFromRollup } from './retention-rollup.ts'
 
 /** Most cohorts and matrix periods one request may ask for. */
 export const RETENTION_LIMITS = {
@@ -27,16 +29,29 @@ export type RetentionCell = {
 }
 
 /**
- * One row per (cohort, period) with activity, plus one per cohort with members.
+ * One row per (cohort, period) with activity (or with day 1/7/30 counts), for every cohort
+ * with members; cohortTable sums a cohort's day counts over its rows.
  *
+ * From the retention rollup: a few hundred cells whatever the cohorts' size. Its days
+ * follow the organization's timezone, so while a timezone rebuild is queued
+ * (private.detail_rollups_ready) the cells come from the cohorts' members instead.
+ */
+export async function retentionCells(
+  tx: Tx,
+  opts: { orgId: string; cohorts: Cohorts },
+): Promise<RetentionCell[]> {
+  return await cellsFromRollup(tx, opts) ?? await cellsFromMembers(tx, opts)
+}
+
+/**
  * Members come from event_actors by (org_id, first_seen_day); each member's activity is
  * read and folded into periods on its own (an index-only scan of event_actor_days
  * (org_id, actor_id, day) from their first day to the last day the matrix or day 30
  * needs), so the cohort totals are plain counts, not a count(distinct) sorting every
- * active day. The cost follows the cohorts' members, never the organization's events
- * (figures in docs/performance/dashboard.md).
+ * active day. The cost follows the cohorts' members (figures in
+ * docs/performance/dashboard.md).
  */
-export function retentionCells(
+function cellsFromMembers(
   tx: Tx,
   { orgId, cohorts: c }: { orgId: string; cohorts: Cohorts },
 ): Promise<RetentionCell[]> {

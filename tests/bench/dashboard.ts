@@ -10,7 +10,6 @@ import { activeUsersByDay, activeUsersOn } from '../../shared/analytics/active-u
 import { actorsByName, eventNamesByCount } from '../../shared/analytics/feature-usage.ts'
 import { feedPage } from '../../shared/analytics/feed.ts'
 import {
-  addDays,
   compareWindow,
   type Filter,
   parseField,
@@ -21,8 +20,7 @@ import {
   type SeriesSpec,
   todayIn,
 } from '../../shared/analytics/mod.ts'
-import { startOfIsoWeek } from '../../shared/analytics/cohorts.ts'
-import { retentionCells } from '../../shared/analytics/retention.ts'
+import { retentionReport, type RetentionReportQuery } from '../../shared/analytics/retention.ts'
 import { seriesTotals } from '../../shared/analytics/series.ts'
 import { tileTotals } from '../../shared/analytics/tiles.ts'
 
@@ -114,12 +112,9 @@ async function groups(tx: Tx, series: string, by: string, q: RangeQuery, filters
   })
 }
 
-// Retention without a range: the last `count` ISO weeks up to today, 12 periods.
-async function retention(tx: Tx, count: number) {
-  const org = await activeOrg(tx)
-  const last = startOfIsoWeek(todayIn(org.timezone))
-  const first = addDays(last, -7 * (count - 1))
-  return retentionCells(tx, { orgId: org.id, cohorts: { first, count, length: 7, periods: 12 } })
+// Retention as GET /dashboard/retention computes it (cohorts from the query, then the cells).
+function retention(tx: Tx, q: RetentionReportQuery) {
+  return retentionReport(tx, q)
 }
 
 // The feed's first page (limit + 1 rows to know whether there is more).
@@ -226,7 +221,23 @@ export const DASHBOARD_CASES: DashboardCase[] = [
   {
     name: 'retention 8 weekly cohorts',
     path: '/dashboard/retention?cohort=week&cohorts=8',
-    sql: (tx) => retention(tx, 8),
+    sql: (tx) => retention(tx, { cohort: 'week', cohorts: 8 }),
+  },
+  {
+    name: 'retention 30 daily cohorts (day default)',
+    path: '/dashboard/retention?cohort=day',
+    sql: (tx) => retention(tx, { cohort: 'day' }),
+  },
+  {
+    name: 'retention weekly cohorts, range=90d',
+    path: '/dashboard/retention?cohort=week&range=90d',
+    sql: (tx) => retention(tx, { cohort: 'week', range: '90d' }),
+  },
+  {
+    name: 'retention daily cohorts, from/to first 14 days of data, 60 periods',
+    path: '/dashboard/retention?cohort=day&from=2025-12-08&to=2025-12-21&periods=60',
+    sql: (tx) =>
+      retention(tx, { cohort: 'day', from: '2025-12-08', to: '2025-12-21', periods: 60 }),
   },
   {
     name: 'activity feed, first page of 50',

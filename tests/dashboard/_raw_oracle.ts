@@ -118,3 +118,53 @@ export function featureUsage(
   }
   return Object.fromEntries([...names].map(([n, v]) => [n, [v.events, v.actors.size]]))
 }
+
+/** A retention cohort as the API's `cohorts` entries, with active counts for the matrix. */
+export type RawCohort = {
+  start: string
+  size: number
+  day_1: number | null
+  day_7: number | null
+  day_30: number | null
+  actives: number[]
+}
+
+/**
+ * Retention cohorts of `count` days or ISO weeks from `first` (a Monday for weeks), with
+ * periods 0..`periods`: members are the actors whose first active day in `tz` falls in the
+ * cohort; period p counts the members active in the cohort's p-th day or week after its
+ * start, day N those active exactly N days after their own first day. Every day is taken
+ * to be past (no nulls for days not reached).
+ */
+export function retentionCohorts(
+  events: CraftedEvent[],
+  { tz, cohort, first, count, periods }: {
+    tz: string
+    cohort: 'day' | 'week'
+    first: string
+    count: number
+    periods: number
+  },
+): RawCohort[] {
+  const days = new Map<string, Set<string>>()
+  for (const e of stored(events)) {
+    if (!e.actor) continue
+    days.set(e.actor, (days.get(e.actor) ?? new Set()).add(localDay(e.at, tz)))
+  }
+  const length = cohort === 'week' ? 7 : 1
+  return Array.from({ length: count }, (_, i) => {
+    const start = shiftDay(first, i * length)
+    const end = shiftDay(start, length - 1)
+    const members = [...days.values()].map((set) => ({ set, first: [...set].sort()[0] }))
+      .filter((m) => m.first >= start && m.first <= end)
+    const size = members.length
+    const dayShare = (n: number) =>
+      size === 0 ? null : members.filter((m) => m.set.has(shiftDay(m.first, n))).length / size
+    const actives = Array.from({ length: periods + 1 }, (_, p) => {
+      const from = shiftDay(start, p * length)
+      const to = shiftDay(from, length - 1)
+      return members.filter((m) => [...m.set].some((d) => d >= from && d <= to)).length
+    })
+    return { start, size, day_1: dayShare(1), day_7: dayShare(7), day_30: dayShare(30), actives }
+  })
+}
