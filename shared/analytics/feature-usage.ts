@@ -1,7 +1,7 @@
 /**
- * Feature usage's queries: a page of event names by count from the event_counts rollup,
- * then distinct actors for those names from the feature_actor_gaps rollup (migration
- * 20261201000600_feature_usage_rollup.sql) when the window allows, else from raw events
+ * Feature usage's queries: a page of event names by count from the event_name_days (or
+ * event_counts) rollup, then distinct actors for those names from the feature_actor_windows rollup (migration
+ * 20261201000800_feature_usage_windows.sql) when the window allows, else from raw events
  * under a time budget.
  */
 import type { Tx } from '../db.ts'
@@ -84,12 +84,15 @@ function dayRollupsReady(tx: Tx, { orgId, timezone }: FeatureUsageScope) {
 /** How long counting distinct actors may take before the page goes without them. */
 export const ACTOR_COUNT_BUDGET_MS = 3000
 
-/** Longest window, in days, whose distinct actors the gap rollup answers (gaps stop at 31). */
-export const MAX_ROLLUP_WINDOW_DAYS = 31
+/**
+ * Longest window, in days, whose distinct actors the window rollup answers (its gaps are
+ * exact up to 91 days, migration 20261201000800).
+ */
+export const MAX_ROLLUP_WINDOW_DAYS = 92
 
 /**
  * Distinct actors per name over the window, for the given names only: from the gap rollup
- * when it can answer (windows of at most 31 days, `dayRollups` from the names page or
+ * when it can answer (windows of at most 92 days, `dayRollups` from the names page or
  * asked here), else from raw events; null when the raw count takes longer than the budget.
  */
 export async function actorsByName(
@@ -106,21 +109,21 @@ export async function actorsByName(
 }
 
 /**
- * Distinct actors per name over [from, to] from the gap histogram: an actor of a name is
- * counted on its first active day x of that name in the window, the day whose previous
- * active day of the name lies before `from`, i.e. whose gap exceeds x - from. At most 31
- * rows per name and day.
+ * Distinct actors per name over [from, to] from feature_actor_windows: an actor of a name
+ * is counted on its first active day x of that name in the window, the day whose previous
+ * active day of the name lies before `from`, i.e. whose gap exceeds x - from; each row's
+ * `beyond[k + 1]` is how many actors that day have a gap above k. One row per name and
+ * day (and writing stripe, for the last two days).
  */
 async function actorsFromGaps(
   tx: Tx,
   { orgId, window, names }: FeatureUsageScope & { names: string[] },
 ): Promise<Map<string, number>> {
   const rows = await tx<{ name: string; actors: number }[]>`
-    select name, sum(actors)::int as actors
-    from public.feature_actor_gaps
+    select name, sum(beyond[day - ${window.from}::date + 1])::int as actors
+    from public.feature_actor_windows
     where org_id = ${orgId} and name = any(${names}::text[])
       and day between ${window.from}::date and ${window.to}::date
-      and gap > day - ${window.from}::date
     group by name`
   return new Map(rows.map((r) => [r.name, r.actors]))
 }

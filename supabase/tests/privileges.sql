@@ -62,6 +62,7 @@ select set_eq(
            ('public.active_actor_gaps', 'SELECT'), ('public.feature_actor_gaps', 'SELECT'),
            ('public.event_name_days', 'SELECT'), ('public.all_event_property_sets', 'SELECT'),
            ('public.all_event_property_days', 'SELECT'),
+           ('public.feature_actor_windows', 'SELECT'),
            ('public.api_keys', 'SELECT'), ('public.api_keys', 'INSERT'),
            ('public.data_sources', 'SELECT'), ('public.data_sources', 'DELETE'),
            ('public.sync_runs', 'SELECT'),
@@ -109,7 +110,7 @@ select set_eq(
                       'events', 'event_counts', 'event_actor_days', 'event_actors',
                       'event_property_sets', 'event_property_days', 'active_actor_gaps',
                       'feature_actor_gaps', 'event_name_days', 'all_event_property_sets',
-                      'all_event_property_days', 'api_keys']) t,
+                      'all_event_property_days', 'feature_actor_windows', 'api_keys']) t,
          unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p
     union all
     select 'function', f, 'EXECUTE'
