@@ -117,6 +117,8 @@ function propertySetGroupsSql(
 ) {
   const { org } = scope
   const key = fieldColumn(tx, 'events', by)
+  const { allOverflow } = sets
+  if (allOverflow) return acrossNamesGroupsSql(tx, { key, filters, scope, sets, allOverflow })
   const name = spec.kind === 'event' ? tx`and e.name = ${spec.name}` : tx``
   const raw = overflowedEvents(tx, sets)
   const rawRows = raw
@@ -137,6 +139,51 @@ function propertySetGroupsSql(
     group by 1`
 }
 
+// All events by a property: one row per (day, object) across names, where the per-name
+// rollup has one per (name, day, object), ~30x fewer for the bench organization. Days past
+// the cross-name bound read the per-name rows (and those past their own bound, raw events).
+function acrossNamesGroupsSql(
+  tx: Tx,
+  { key, filters, scope, sets, allOverflow: days }: {
+    key: ReturnType<typeof fieldColumn>
+    filters: Filter[]
+    scope: ReportScope
+    sets: PropertySets
+    allOverflow: string[]
+  },
+) {
+  const { org } = scope
+  const where = filterSql(tx, 'events', filters)
+  let perName = tx``
+  if (days.length > 0) {
+    const dayIsOver = (_: string, i: number) => days.includes(sets.overflow.days[i])
+    const overflow = {
+      names: sets.overflow.names.filter(dayIsOver),
+      days: sets.overflow.days.filter(dayIsOver),
+    }
+    const named = { ...sets, overflow }
+    const raw = overflowedEvents(tx, named)
+    const rawRows = raw
+      ? tx`union all select ${key} as key, 1 as events ${raw} where e.org_id = ${org} ${where}`
+      : tx``
+    perName = tx`union all
+      select ${key} as key, e.events
+      from public.event_property_sets e
+      where e.org_id = ${org} and e.day = any(${days}::date[]) ${notOverflowed(tx, named)} ${where}
+      ${rawRows}`
+  }
+  return tx`
+    select key, sum(events)::numeric as value
+    from (
+      select ${key} as key, e.events
+      from public.all_event_property_sets e
+      where e.org_id = ${org} and e.day >= ${sets.from}::date and e.day <= ${sets.to}::date
+        ${days.length > 0 ? tx`and e.day <> all(${days}::date[])` : tx``} ${where}
+      ${perName}
+    ) as rows
+    group by 1`
+}
+
 // The rollup answers event series grouped or filtered by properties (event names alone
 // come from event_counts, which is finer).
 function propertySets(
@@ -153,6 +200,8 @@ function propertySets(
     from: scope.window.from,
     to: scope.window.to,
     name: spec.kind === 'event' ? spec.name : null,
+    acrossNames: spec.kind === 'events' && by.kind === 'property' &&
+      !filters.some((f) => f.field.kind === 'event_name'),
   })
 }
 

@@ -1,7 +1,7 @@
 /**
- * Feature usage's queries: a page of event names by count from the event_counts rollup,
- * then distinct actors for those names from the feature_actor_gaps rollup (migration
- * 20261201000600_feature_usage_rollup.sql) when the window allows, else from raw events
+ * Feature usage's queries: a page of event names by count from the event_name_days (or
+ * event_counts) rollup, then distinct actors for those names from the feature_actor_windows rollup (migration
+ * 20261201000800_feature_usage_windows.sql) when the window allows, else from raw events
  * under a time budget.
  */
 import type { Tx } from '../db.ts'
@@ -11,8 +11,16 @@ import { type DateWindow, type RangeQuery, resolveWindow } from './mod.ts'
 /** The organization, window and timezone of its days that both queries read. */
 export type FeatureUsageScope = { orgId: string; window: DateWindow; timezone: string }
 
-/** One page of event names, most frequent first, and how many names there are. */
-export type NamesPage = { total_groups: number; names: { name: string; events: number }[] }
+/**
+ * One page of event names, most frequent first, how many names there are, and whether the
+ * organization's day rollups follow the window's timezone (`day_rollups`, which
+ * actorsByName reuses rather than asking again).
+ */
+export type NamesPage = {
+  total_groups: number
+  names: { name: string; events: number }[]
+  day_rollups: boolean
+}
 
 // The instants where the window's first day starts and the day after its last starts.
 function bounds(tx: Tx, { window, timezone }: FeatureUsageScope) {
@@ -22,18 +30,32 @@ function bounds(tx: Tx, { window, timezone }: FeatureUsageScope) {
   }
 }
 
-/** One page of event names by count over the window, and how many names there are. */
+/**
+ * One page of event names by count over the window, and how many names there are: from
+ * the day rollup event_name_days (≤ one row per name and day, migration 20261201000700)
+ * in the organization's own timezone while no rebuild is queued, else from the 15-minute
+ * event_counts (96 rows per name and day). `ready` is a one-time filter, so only one of
+ * the two branches is read, in one statement.
+ */
 export async function eventNamesByCount(
   tx: Tx,
   opts: FeatureUsageScope & { limit: number; offset: number },
 ): Promise<NamesPage> {
-  const { orgId } = opts
+  const { orgId, window } = opts
   const { start, stop } = bounds(tx, opts)
   const [row] = await tx<NamesPage[]>`
-    with totals as (
+    with ready as materialized (${dayRollupsReady(tx, opts)}),
+    totals as (
+      select name, sum(events) as events
+      from public.event_name_days
+      where (select ok from ready) and org_id = ${orgId}
+        and day >= ${window.from}::date and day <= ${window.to}::date
+      group by name
+      union all
       select name, sum(events) as events
       from public.event_counts
-      where org_id = ${orgId} and bucket >= ${start} and bucket < ${stop}
+      where not (select ok from ready)
+        and org_id = ${orgId} and bucket >= ${start} and bucket < ${stop}
       group by name
     )
     select (select count(*) from totals)::int as total_groups,
@@ -44,58 +66,64 @@ export async function eventNamesByCount(
                order by events desc, name
                limit ${opts.limit} offset ${opts.offset}
              ) as p
-           ), '[]'::json) as names`
+           ), '[]'::json) as names,
+           (select ok from ready) as day_rollups`
   return row
+}
+
+// One row `ok`: the organization's day rollups are kept in this timezone and no rebuild
+// is queued (a queued one means their days may still be the old zone's).
+function dayRollupsReady(tx: Tx, { orgId, timezone }: FeatureUsageScope) {
+  return tx`
+    select coalesce((
+      select o.timezone = ${timezone}::text and private.detail_rollups_ready(o.id)
+      from public.organizations o where o.id = ${orgId}
+    ), false) as ok`
 }
 
 /** How long counting distinct actors may take before the page goes without them. */
 export const ACTOR_COUNT_BUDGET_MS = 3000
 
-/** Longest window, in days, whose distinct actors the gap rollup answers (gaps stop at 31). */
-export const MAX_ROLLUP_WINDOW_DAYS = 31
+/**
+ * Longest window, in days, whose distinct actors the window rollup answers (its gaps are
+ * exact up to 91 days, migration 20261201000800).
+ */
+export const MAX_ROLLUP_WINDOW_DAYS = 92
 
 /**
  * Distinct actors per name over the window, for the given names only: from the gap rollup
- * when it can answer (see rollupAnswers), else from raw events; null when the raw count
- * takes longer than the budget.
+ * when it can answer (windows of at most 92 days, `dayRollups` from the names page or
+ * asked here), else from raw events; null when the raw count takes longer than the budget.
  */
 export async function actorsByName(
   tx: Tx,
-  opts: FeatureUsageScope & { names: string[]; budgetMs?: number },
+  opts: FeatureUsageScope & { names: string[]; budgetMs?: number; dayRollups?: boolean },
 ): Promise<Map<string, number> | null> {
   if (opts.names.length === 0) return new Map()
-  if (await rollupAnswers(tx, opts)) return await actorsFromGaps(tx, opts)
+  if (opts.window.days <= MAX_ROLLUP_WINDOW_DAYS) {
+    const ready = opts.dayRollups ??
+      (await tx<{ ok: boolean }[]>`${dayRollupsReady(tx, opts)}`)[0].ok
+    if (ready) return await actorsFromGaps(tx, opts)
+  }
   return await actorsFromEvents(tx, opts)
 }
 
-// The rollup's days are the organization's, its gaps reach 31 days back, and a queued
-// timezone rebuild means its days may still be the old zone's.
-async function rollupAnswers(tx: Tx, { orgId, window, timezone }: FeatureUsageScope) {
-  if (window.days > MAX_ROLLUP_WINDOW_DAYS) return false
-  const [row] = await tx<{ ready: boolean }[]>`
-    select coalesce((
-      select o.timezone = ${timezone}::text and private.detail_rollups_ready(o.id)
-      from public.organizations o where o.id = ${orgId}
-    ), false) as ready`
-  return row.ready
-}
-
 /**
- * Distinct actors per name over [from, to] from the gap histogram: an actor of a name is
- * counted on its first active day x of that name in the window, the day whose previous
- * active day of the name lies before `from`, i.e. whose gap exceeds x - from. At most 31
- * rows per name and day.
+ * Distinct actors per name over [from, to] from feature_actor_windows: an actor of a name
+ * is counted on its first active day x of that name in the window, the day whose previous
+ * active day of the name lies before `from`, i.e. whose gap exceeds x - from; each row's
+ * `beyond[k + 1]` is how many actors that day have a gap above k. One row per name and
+ * day (and writing stripe, for the last two days).
  */
 async function actorsFromGaps(
   tx: Tx,
   { orgId, window, names }: FeatureUsageScope & { names: string[] },
 ): Promise<Map<string, number>> {
   const rows = await tx<{ name: string; actors: number }[]>`
-    select name, sum(actors)::int as actors
-    from public.feature_actor_gaps
+    select name, sum(beyond[day - ${window.from}::date + 1])::int as actors
+    from public.feature_actor_windows
     where org_id = ${orgId} and name = any(${names}::text[])
       and day between ${window.from}::date and ${window.to}::date
-      and gap > day - ${window.from}::date
     group by name`
   return new Map(rows.map((r) => [r.name, r.actors]))
 }
@@ -146,7 +174,8 @@ export async function featureUsageReport(tx: Tx, q: FeatureUsageReportQuery) {
   const timezone = q.timezone ?? org.timezone
   const scope = { orgId: org.id, window: resolveWindow(q, timezone), timezone }
   const page = await eventNamesByCount(tx, { ...scope, limit: q.limit, offset: q.offset })
-  const actors = await actorsByName(tx, { ...scope, names: page.names.map((n) => n.name) })
+  const names = page.names.map((n) => n.name)
+  const actors = await actorsByName(tx, { ...scope, names, dayRollups: page.day_rollups })
   return {
     from: scope.window.from,
     to: scope.window.to,

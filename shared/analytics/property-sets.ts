@@ -15,8 +15,19 @@ import type { Tx } from '../db.ts'
 /** The names and days (parallel arrays) read from raw events instead of the rollup. */
 export type Overflow = { names: string[]; days: string[] }
 
-/** Where the rollup can answer: the window's org-local days, and the overflowed days. */
-export type PropertySets = { from: string; to: string; tz: string; overflow: Overflow }
+/**
+ * Where the rollup can answer: the window's org-local days, and the overflowed days. For
+ * all events grouped and filtered by properties only, `allOverflow` lists the days past
+ * the bound of the cross-name rollup `all_event_property_sets` (migration
+ * 20261201000700); null when that rollup was not asked for.
+ */
+export type PropertySets = {
+  from: string
+  to: string
+  tz: string
+  overflow: Overflow
+  allOverflow: string[] | null
+}
 
 /**
  * The rollup's plan for an event series over the days `from`..`to` in `tz`, or null when
@@ -27,19 +38,31 @@ export type PropertySets = { from: string; to: string; tz: string; overflow: Ove
  */
 export async function propertySetsFor(
   tx: Tx,
-  { org, tz, orgTimezone, from, to, name }: {
+  { org, tz, orgTimezone, from, to, name, acrossNames = false }: {
     org: string
     tz: string
     orgTimezone?: string
     from: string
     to: string
     name: string | null
+    /** Also plan the cross-name rollup (all events, no name in filters or grouping). */
+    acrossNames?: boolean
   },
 ): Promise<PropertySets | null> {
   if (!orgTimezone || orgTimezone !== tz) return null
-  const rows = await tx<{ ready: boolean; name: string | null; day: string | null }[]>`
-    select r.ready, d.name, to_char(d.day, 'YYYY-MM-DD') as day
-    from (select private.detail_rollups_ready(${org}::uuid) as ready) as r
+  // All events also need the cross-name rollup's overflowed days: one statement for both.
+  const allOverflow = acrossNames
+    ? tx`(select coalesce(array_agg(to_char(a.day, 'YYYY-MM-DD') order by a.day), '{}')
+          from public.all_event_property_days a
+          where a.org_id = ${org} and a.day >= ${from}::date and a.day <= ${to}::date
+            and a.overflowed)`
+    : tx`null::text[]`
+  const rows = await tx<
+    { ready: boolean; all_overflow: string[] | null; name: string | null; day: string | null }[]
+  >`
+    select r.ready, r.all_overflow, d.name, to_char(d.day, 'YYYY-MM-DD') as day
+    from (select private.detail_rollups_ready(${org}::uuid) as ready,
+                 ${allOverflow} as all_overflow) as r
     left join public.event_property_days d
       on r.ready and d.org_id = ${org} and d.overflowed
         and d.day >= ${from}::date and d.day <= ${to}::date
@@ -54,6 +77,7 @@ export async function propertySetsFor(
       names: overflowed.map((r) => r.name as string),
       days: overflowed.map((r) => r.day as string),
     },
+    allOverflow: rows[0].all_overflow,
   }
 }
 

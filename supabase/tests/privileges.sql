@@ -61,6 +61,9 @@ select set_eq(
            ('public.event_property_sets', 'SELECT'), ('public.event_property_days', 'SELECT'),
            ('public.active_actor_gaps', 'SELECT'), ('public.feature_actor_gaps', 'SELECT'),
            ('public.retention_day_cells', 'SELECT'), ('public.retention_week_cells', 'SELECT'),
+           ('public.event_name_days', 'SELECT'), ('public.all_event_property_sets', 'SELECT'),
+           ('public.all_event_property_days', 'SELECT'),
+           ('public.feature_actor_windows', 'SELECT'),
            ('public.api_keys', 'SELECT'), ('public.api_keys', 'INSERT'),
            ('public.data_sources', 'SELECT'), ('public.data_sources', 'DELETE'),
            ('public.sync_runs', 'SELECT'),
@@ -108,7 +111,8 @@ select set_eq(
                       'events', 'event_counts', 'event_actor_days', 'event_actors',
                       'event_property_sets', 'event_property_days', 'active_actor_gaps',
                       'feature_actor_gaps', 'retention_day_cells', 'retention_week_cells',
-                      'api_keys']) t,
+                      'event_name_days', 'all_event_property_sets', 'all_event_property_days',
+                      'feature_actor_windows', 'api_keys']) t,
          unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p
     union all
     select 'function', f, 'EXECUTE'

@@ -79,7 +79,8 @@ async function featureUsage(tx: Tx, q: RangeQuery) {
   const org = await activeOrg(tx)
   const scope = { orgId: org.id, window: resolveWindow(q, org.timezone), timezone: org.timezone }
   const page = await eventNamesByCount(tx, { ...scope, limit: 20, offset: 0 })
-  return actorsByName(tx, { ...scope, names: page.names.map((n) => n.name) })
+  const names = page.names.map((n) => n.name)
+  return actorsByName(tx, { ...scope, names, dayRollups: page.day_rollups })
 }
 
 // The breakdown sorted by value, first page of 10, no filters.
@@ -190,6 +191,28 @@ export const DASHBOARD_CASES: DashboardCase[] = [
     sql: (tx) => propertyBreakdown(tx, '*', 'property.country', { range: '28d' }),
   },
   {
+    name: 'all events by property.country 7d',
+    path: '/dashboard/breakdown?series=events&by=property.country&range=7d',
+    sql: (tx) => propertyBreakdown(tx, '*', 'property.country', { range: '7d' }),
+  },
+  {
+    name: 'all events by property.country 90d',
+    path: '/dashboard/breakdown?series=events&by=property.country&range=90d',
+    sql: (tx) => propertyBreakdown(tx, '*', 'property.country', { range: '90d' }),
+  },
+  {
+    name: 'all events by property.plan 28d',
+    path: '/dashboard/breakdown?series=events&by=property.plan&range=28d',
+    sql: (tx) => propertyBreakdown(tx, '*', 'property.plan', { range: '28d' }),
+  },
+  {
+    name: 'all events by property.path 28d, filtered country in (DE, US) and plan is_not free',
+    path: `/dashboard/breakdown?series=events&by=property.path&range=28d&filters=${
+      filtersParam(PAGE_FILTERS)
+    }`,
+    sql: (tx) => propertyBreakdown(tx, '*', 'property.path', { range: '28d' }, PAGE_FILTERS),
+  },
+  {
     name: 'active users 90d daily DAU/WAU/MAU',
     path: '/dashboard/active-users?range=90d',
     sql: (tx) => activeUsers(tx, { range: '90d' }),
@@ -217,6 +240,16 @@ export const DASHBOARD_CASES: DashboardCase[] = [
     name: 'feature usage 28d, first 20 names',
     path: '/dashboard/feature-usage?range=28d&limit=20',
     sql: (tx) => featureUsage(tx, { range: '28d' }),
+  },
+  {
+    name: 'feature usage 7d, first 20 names',
+    path: '/dashboard/feature-usage?range=7d&limit=20',
+    sql: (tx) => featureUsage(tx, { range: '7d' }),
+  },
+  {
+    name: 'feature usage 90d, first 20 names',
+    path: '/dashboard/feature-usage?range=90d&limit=20',
+    sql: (tx) => featureUsage(tx, { range: '90d' }),
   },
   {
     name: 'retention 8 weekly cohorts',

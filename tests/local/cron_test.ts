@@ -19,12 +19,14 @@ test('the migrations schedule their upkeep jobs', async () => {
     where jobname like 'lytics-%' order by jobname`
   assert.deepEqual([...jobs], [
     { jobname: 'lytics-actor-day-rebuilds', schedule: '* * * * *', active: true },
+    { jobname: 'lytics-all-event-fold', schedule: '*/10 * * * *', active: true },
     { jobname: 'lytics-cron-history', schedule: '41 4 * * *', active: true },
     { jobname: 'lytics-event-count-fold', schedule: '*/5 * * * *', active: true },
     { jobname: 'lytics-event-detail-fold', schedule: '*/10 * * * *', active: true },
     { jobname: 'lytics-event-detail-rebuilds', schedule: '* * * * *', active: true },
     { jobname: 'lytics-event-partitions', schedule: '17 3 * * *', active: true },
     { jobname: 'lytics-feature-actor-fold', schedule: '*/10 * * * *', active: true },
+    { jobname: 'lytics-feature-window-fold', schedule: '*/10 * * * *', active: true },
     { jobname: 'lytics-retention-fold', schedule: '*/10 * * * *', active: true },
     { jobname: 'lytics-source-upkeep', schedule: '23 * * * *', active: true },
     { jobname: 'lytics-sync-due', schedule: '* * * * *', active: true },

@@ -1,10 +1,12 @@
 /**
  * Feature usage: per event name, how often it happened and how many distinct actors did it.
  *
- * Counts come from the event_counts rollup (15-minute buckets, exact for any timezone's
- * days). Distinct actors come from the feature_actor_gaps rollup (per organization day and
- * name, actors by the gap to their previous day of that name) for windows of up to 31 of
- * the organization's days, exactly, at most 31 rows per name and day. Longer windows,
+ * Counts come from the event_name_days rollup (per organization day and name) in the
+ * organization's timezone, else from event_counts (15-minute buckets, exact for any
+ * timezone's days). Distinct actors come from the feature_actor_windows rollup (per
+ * organization day and name, how many actors' previous day of that name lies more than k
+ * days back, for every k below 92) for windows of up to 92 of the organization's days,
+ * exactly, one row per name and day. Longer windows,
  * another timezone or a queued timezone rebuild count them from raw events, only for the
  * names on the requested page (at most 100), through the (org_id, name, occurred_at)
  * index; that grows with the page's events in range (docs/performance/dashboard.md), so
