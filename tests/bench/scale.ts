@@ -5,7 +5,7 @@
  * the smallest to the largest, as the markdown table the README shows.
  */
 import { commandLine } from '../../scripts/cli.ts'
-import type { Stats } from './measure.ts'
+import { type Stats, TARGETS } from './measure.ts'
 
 /** One `bench --save` file: the bench organization's size, the load, each request's figures. */
 export type SavedRun = {
@@ -16,9 +16,6 @@ export type SavedRun = {
   load: number
   rows: { name: string; http: Stats; sql: Stats }[]
 }
-
-/** The p95 every dashboard request should meet (issue #11), as tests/bench/main.ts checks. */
-const P95_TARGET_MS = 25
 
 const cli = commandLine(
   `usage: deno task bench:scale -- FILE...
@@ -50,7 +47,7 @@ export function scaleTable(runs: SavedRun[]): string {
   const lines = names.map((name) => {
     const p95s = sorted.map((r) => r.rows.find((row) => row.name === name)?.http.p95)
     const cells = p95s.map((p) =>
-      p === undefined ? 'not run' : `${p.toFixed(1)}${p > P95_TARGET_MS ? ' ✗' : ''}`
+      p === undefined ? 'not run' : `${p.toFixed(1)}${p > TARGETS.p95Ms ? ' ✗' : ''}`
     )
     const [first, last] = [p95s[0], p95s.at(-1)]
     const growth = first !== undefined && last !== undefined && sorted.length > 1
@@ -79,7 +76,7 @@ if (import.meta.main) {
     }
   }
   console.log(
-    `${scaleTable(runs)}\n\n✗: over the ${P95_TARGET_MS} ms p95 target. Runs: ` +
+    `${scaleTable(runs)}\n\n✗: over the ${TARGETS.p95Ms} ms p95 target. Runs: ` +
       runs.map((r) => `${sizeLabel(r.events)} at ${r.at}`).join(', '),
   )
 }
