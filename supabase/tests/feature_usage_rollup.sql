@@ -1,8 +1,13 @@
--- The feature actor gaps (20261201000600): per event name, each actor day with the gap to
--- the actor's previous day of that name. Members of the organization read them; nobody
--- else does, nobody writes them through the API, and the per-name actor days stay private.
+-- The per-name actor days (20261201000600) and the window rows the trigger derives from
+-- them (20261201000800; the gap rows were retired by 20261201000900): each name's actor
+-- days fall on the organization's days, a late day re-links the next known one, and the
+-- timezone rebuild re-derives both. beyond[k + 1] counts the day's actors whose previous
+-- day of the name lies more than k days back, so beyond[1] is every actor of that day and
+-- beyond[92] those with none within 91 days. Who reads and writes the window rows is
+-- tested in feature_usage_windows.sql; here, that the per-name days and their rebuild stay
+-- private.
 begin;
-select plan(12);
+select plan(5);
 
 select tests.create_acme_and_other();
 create temp table ids as
@@ -29,85 +34,55 @@ insert into public.events (org_id, id, name, occurred_at, actor_id)
 select org_a, 'e1', 'export', '2026-01-10 03:00:00+00', 'bob' from ids
 on conflict do nothing;
 
+-- Per name and day: all actors, those whose previous day is more than 1 day back, none.
 select results_eq(
-  $$ select name collate "default", day::text, gap::int, sum(actors)::int from public.feature_actor_gaps
-     where org_id = (select org_a from ids) group by 1, 2, 3 order by 1, 2, 3 $$,
-  $$ values ('export', '2026-01-09', 31, 1), ('export', '2026-01-10', 1, 1),
-            ('page_view', '2026-01-10', 31, 2) $$,
-  'each name''s actor days hold the gap to that actor''s previous day of the name'
+  $$ select name collate "default", day::text, sum(beyond[1])::int, sum(beyond[2])::int,
+            sum(beyond[92])::int
+     from public.feature_actor_windows
+     where org_id = (select org_a from ids) group by 1, 2 order by 1, 2 $$,
+  $$ values ('export', '2026-01-09', 1, 1, 1), ('export', '2026-01-10', 1, 0, 0),
+            ('page_view', '2026-01-10', 2, 2, 2) $$,
+  'each name''s actor days count by the gap to that actor''s previous day of the name'
 );
 
--- A late export on the 7th lands before the known 9th: the 9th's gap moves from none (31)
--- to 2.
+-- A late export on the 7th lands before the known 9th: the 9th's gap moves from none to 2.
 insert into public.events (org_id, id, name, occurred_at, actor_id)
 select org_a, 'late', 'export', '2026-01-07 15:00:00+00', 'bob' from ids;
 select results_eq(
-  $$ select day::text, gap::int, sum(actors)::int from public.feature_actor_gaps
-     where org_id = (select org_a from ids) and name = 'export' group by 1, 2
-     having sum(actors) <> 0 order by 1, 2 $$,
-  $$ values ('2026-01-07', 31, 1), ('2026-01-09', 2, 1), ('2026-01-10', 1, 1) $$,
+  $$ select day::text, sum(beyond[1])::int, sum(beyond[2])::int, sum(beyond[3])::int,
+            sum(beyond[92])::int
+     from public.feature_actor_windows
+     where org_id = (select org_a from ids) and name = 'export' group by 1 order by 1 $$,
+  $$ values ('2026-01-07', 1, 1, 1, 1), ('2026-01-09', 1, 1, 0, 0), ('2026-01-10', 1, 0, 0, 0) $$,
   'a late day re-links the next known day of the name to it'
 );
 
 -- ---------------------------------------------------------------------------
--- Who reads them
+-- The per-name days and their rebuild stay private
 -- ---------------------------------------------------------------------------
 select tests.authenticate_as('viewer');
-select isnt_empty(
-  $$ select 1 from public.feature_actor_gaps where org_id = (select org_a from ids) $$,
-  'a viewer reads their organization''s feature actor gaps');
-select is_empty(
-  $$ select 1 from public.feature_actor_gaps where org_id = (select org_b from ids) $$,
-  'a member of one organization sees none of another''s feature actor gaps');
 select throws_ok(
   $$ select * from private.feature_actor_days $$, '42501', null,
   'the per-name actor days are not readable through the API');
 
 select tests.authenticate_as('owner');
 select throws_ok(
-  $$ insert into public.feature_actor_gaps (org_id, name, day, gap, actors)
-     select org_a, 'x', '2026-01-01', 1, 1 from ids $$,
-  '42501', null, 'not even an owner writes feature actor gaps');
-select throws_ok(
-  $$ delete from public.feature_actor_gaps $$,
-  '42501', null, 'not even an owner deletes feature actor gaps');
-select throws_ok(
   $$ select private.rebuild_feature_actor_gaps((select org_a from ids)) $$,
-  '42501', null, 'a member cannot rebuild feature actor gaps');
-
-select tests.authenticate_as('outsider');
-select is_empty(
-  $$ select 1 from public.feature_actor_gaps where org_id = (select org_a from ids) $$,
-  'an outsider sees none of another organization''s feature actor gaps');
-
-select tests.authenticate_as_anon();
-select throws_ok($$ select * from public.feature_actor_gaps $$, '42501', null,
-  'anon cannot read feature actor gaps');
+  '42501', null, 'a member cannot rebuild the per-name actor days');
 
 -- ---------------------------------------------------------------------------
--- A timezone change's rebuild re-derives the days; folding keeps every sum
+-- A timezone change's rebuild re-derives the days and their window rows
 -- ---------------------------------------------------------------------------
 select tests.clear_authentication();
 update public.organizations set timezone = 'UTC' where id = (select org_a from ids);
 select private.rebuild_queued_event_details();
 select results_eq(
-  $$ select day::text, gap::int, sum(actors)::int from public.feature_actor_gaps
-     where org_id = (select org_a from ids) and name = 'export' group by 1, 2
-     having sum(actors) <> 0 order by 1, 2 $$,
-  $$ values ('2026-01-07', 31, 1), ('2026-01-10', 3, 1) $$,
+  $$ select day::text, sum(beyond[1])::int, sum(beyond[3])::int, sum(beyond[4])::int,
+            sum(beyond[92])::int
+     from public.feature_actor_windows
+     where org_id = (select org_a from ids) and name = 'export' group by 1 order by 1 $$,
+  $$ values ('2026-01-07', 1, 1, 1, 1), ('2026-01-10', 1, 1, 0, 0) $$,
   'the timezone rebuild puts every actor day on its day in the new timezone'
-);
-
-insert into public.feature_actor_gaps (org_id, name, day, gap, shard, actors)
-select org_a, 'export', '2026-01-10', g, s, a
-from ids, (values (3, 2, 1), (3, 5, -1), (9, 5, 1)) as x (g, s, a);
-select private.fold_feature_actor_shards();
-select results_eq(
-  $$ select day::text, gap::int, shard::int, actors from public.feature_actor_gaps
-     where org_id = (select org_a from ids) and name = 'export' and actors <> 0
-     order by 1, 2 $$,
-  $$ values ('2026-01-07', 31, 0, 1), ('2026-01-10', 3, 0, 1), ('2026-01-10', 9, 0, 1) $$,
-  'folded gaps sum their stripes into stripe 0'
 );
 
 select * from finish();

@@ -59,7 +59,7 @@ select set_eq(
            ('public.event_counts', 'SELECT'), ('public.event_actor_days', 'SELECT'),
            ('public.event_actors', 'SELECT'),
            ('public.event_property_sets', 'SELECT'), ('public.event_property_days', 'SELECT'),
-           ('public.active_actor_gaps', 'SELECT'), ('public.feature_actor_gaps', 'SELECT'),
+           ('public.active_actor_gaps', 'SELECT'),
            ('public.retention_day_cells', 'SELECT'), ('public.retention_week_cells', 'SELECT'),
            ('public.event_name_days', 'SELECT'), ('public.all_event_property_sets', 'SELECT'),
            ('public.all_event_property_days', 'SELECT'),
@@ -110,7 +110,7 @@ select set_eq(
     from unnest(array['organizations', 'memberships', 'invitations', 'profiles', 'metrics',
                       'events', 'event_counts', 'event_actor_days', 'event_actors',
                       'event_property_sets', 'event_property_days', 'active_actor_gaps',
-                      'feature_actor_gaps', 'retention_day_cells', 'retention_week_cells',
+                      'retention_day_cells', 'retention_week_cells',
                       'event_name_days', 'all_event_property_sets', 'all_event_property_days',
                       'feature_actor_windows', 'api_keys']) t,
          unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p

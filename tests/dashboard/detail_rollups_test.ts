@@ -243,7 +243,6 @@ test('detail rollups: deleting the organization deletes its rollup rows', async 
          + (select count(*) from public.event_property_days where org_id = ${user.orgId})
          + (select count(*) from public.active_actor_gaps where org_id = ${user.orgId})
          + (select count(*) from private.active_actor_days where org_id = ${user.orgId})
-         + (select count(*) from public.feature_actor_gaps where org_id = ${user.orgId})
          + (select count(*) from private.feature_actor_days where org_id = ${user.orgId})
       as n`
   assert.equal(Number(left.n), 0)

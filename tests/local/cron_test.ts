@@ -25,7 +25,6 @@ test('the migrations schedule their upkeep jobs', async () => {
     { jobname: 'lytics-event-detail-fold', schedule: '*/10 * * * *', active: true },
     { jobname: 'lytics-event-detail-rebuilds', schedule: '* * * * *', active: true },
     { jobname: 'lytics-event-partitions', schedule: '17 3 * * *', active: true },
-    { jobname: 'lytics-feature-actor-fold', schedule: '*/10 * * * *', active: true },
     { jobname: 'lytics-feature-window-fold', schedule: '*/10 * * * *', active: true },
     { jobname: 'lytics-retention-fold', schedule: '*/10 * * * *', active: true },
     { jobname: 'lytics-source-upkeep', schedule: '23 * * * *', active: true },
