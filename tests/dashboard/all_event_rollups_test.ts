@@ -1,8 +1,8 @@
 /**
  * The cross-name day rollups of migration 20261201000700 answer exactly what raw events
  * answer: breakdowns of all events by any property with the filter language
- * (all_event_property_sets) and feature usage's page of names by count (event_name_days),
- * in a timezone with a DST change, with late, out-of-order and duplicate batches, past the
+ * (all_event_property_sets), feature usage's page of names by count, and event series and
+ * tiles by day of the organization's timezone (event_name_days), in a timezone with a DST change, with late, out-of-order and duplicate batches, past the
  * cross-name bound, across a timezone change; deleting the organization deletes them. The
  * reference answers come from the crafted events in TypeScript (_raw_oracle.ts); removing
  * the raw events afterwards (which the rollups do not follow) shows where answers came from.
@@ -13,7 +13,7 @@ import { newOrgOwner, type OrgOwner } from '../_helpers/orgs.ts'
 import { type CraftedEvent, insertEvents } from '../_helpers/events.ts'
 import { dashboard, shiftDay } from './_activity.ts'
 import { getReport } from './_reports.ts'
-import { featureUsage, groupsOf, type RawFilter, selected } from './_raw_oracle.ts'
+import { featureUsage, groupsOf, perDay, type RawFilter, selected } from './_raw_oracle.ts'
 
 const TZ = 'America/New_York' // DST starts 2026-03-08: that local day has 23 hours
 const NAMES = ['page_view', 'signup', 'login', 'report_viewed', 'chart_created']
@@ -97,7 +97,58 @@ async function assertMatchesRaw(user: OrgOwner, events: CraftedEvent[]) {
       }
     }
     assert.deepEqual(await features(user, w), featureUsage(events, window), `features ${w}`)
+    await assertSeriesMatchRaw(user, events, w)
   }
+}
+
+const SOME_NAMES: RawFilter[] = [{ field: 'event_name', op: 'in', value: ['login', 'signup'] }]
+
+// Unfiltered event series and tiles by day, one name and all names (with an event_name
+// filter too): what event_name_days answers while it is ready, event_counts otherwise.
+async function assertSeriesMatchRaw(user: OrgOwner, events: CraftedEvent[], w: [string, string]) {
+  const window = { tz: TZ, from: w[0], to: w[1] }
+  const series = await getReport(user, 'series', {
+    series: 'event:signup,events',
+    from: w[0],
+    to: w[1],
+  })
+  assert.equal(series.status, 200, series.text)
+  const labels = series.body.buckets.map((b: { label: string }) => b.label)
+  const daily = (picked: CraftedEvent[]) => {
+    const counts = perDay(picked, TZ)
+    return labels.map((day: string) => counts[day] ?? 0)
+  }
+  assert.deepEqual(
+    series.body.series.map((s: { values: number[] }) => s.values),
+    [daily(selected(events, { ...window, name: 'signup' })), daily(selected(events, window))],
+    `series ${w}`,
+  )
+  const named = await getReport(user, 'series', {
+    series: 'events',
+    from: w[0],
+    to: w[1],
+    filters: JSON.stringify(SOME_NAMES),
+  })
+  assert.equal(named.status, 200, named.text)
+  assert.deepEqual(
+    named.body.series[0].values,
+    daily(
+      selected(events, window).filter((e) => ['login', 'signup'].includes(e.name ?? 'page_view')),
+    ),
+    `series by event_name ${w}`,
+  )
+  const tiles = await getReport(user, 'tiles', { series: 'event:login', from: w[0], to: w[1] })
+  assert.equal(tiles.status, 200, tiles.text)
+  const days = labels.length
+  const before = { ...window, from: shiftDay(w[0], -days), to: shiftDay(w[0], -1) }
+  assert.deepEqual(
+    [tiles.body.tiles[0].value, tiles.body.tiles[0].comparison_value],
+    [
+      selected(events, { ...window, name: 'login' }).length,
+      selected(events, { ...before, name: 'login' }).length,
+    ],
+    `tiles ${w}`,
+  )
 }
 
 // As ingestion stores a retried batch: events already stored are skipped.
@@ -121,6 +172,9 @@ test('all-event rollups: breakdowns and the names page equal raw events, also af
   await assertMatchesRaw(user, events)
   await adminSql`delete from public.events where org_id = ${user.orgId}`
   await assertMatchesRaw(user, events)
+  // Day buckets of the organization's timezone read the day rows, not the 15-minute ones.
+  await adminSql`delete from public.event_counts where org_id = ${user.orgId}`
+  for (const w of WINDOWS) await assertSeriesMatchRaw(user, events, w)
 })
 
 test('all-event rollups: a day past the cross-name bound reads the per-name rollup, and raw events past that', async () => {
