@@ -95,15 +95,25 @@ export function yearBefore(date: string): string {
   }`
 }
 
+// One formatter per timezone: building one took ~0.2 ms, more than formatting with it,
+// and every report resolves its window through todayIn. The names that reach here are
+// IANA names (isValidTimezone, or an organization's stored one), a bounded set.
+const dayFormats = new Map<string, Intl.DateTimeFormat>()
+
 /** Today's calendar date in `tz`. */
 export function todayIn(tz: string, now = new Date()): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now)
+  let format = dayFormats.get(tz)
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD. Built before it is kept, so an unknown tz throws each time.
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    })
+    dayFormats.set(tz, format)
+  }
+  return format.format(now)
 }
 
 function window(from: string, to: string): DateWindow {
