@@ -226,12 +226,14 @@ async function inTransaction<T>(actor: Actor, work: (tx: Tx) => Promise<T>): Pro
 export type Reserved = postgres.ReservedSql
 
 /**
- * Runs one statement in a transaction of its own, as `asUser` or `asService` would, in a
- * single round trip: BEGIN, the settings, the statement and COMMIT are sent together on
- * one connection. Row locks the statement takes (the rollup rows every event batch
- * updates) are so held for the server's commit only, never while this isolate's event
- * loop is busy with another request, where concurrent batches would queue behind them
- * (docs/performance/ingestion.md).
+ * Runs one statement in a transaction of its own, as `asUser` or `asService` would, with
+ * BEGIN, the settings, the statement and COMMIT queued together on one connection, so no
+ * step waits for this isolate's event loop between them: row locks the statement takes
+ * (the rollup rows every event batch updates) are not held while the loop is busy with
+ * another request, where concurrent batches would queue behind them
+ * (docs/performance/ingestion.md). Not one round trip, though: with `prepare: false`
+ * postgres.js 3.4.9 sends a statement with parameters as Parse/Describe first and its
+ * Bind/Execute only on the reply (connection.js `describeFirst`), about five trips in all.
  *
  * If the statement fails, Postgres turns the COMMIT into a ROLLBACK and the statement's
  * error is thrown.
