@@ -9,6 +9,16 @@ export function ago(minutesAgo: number): string {
   return new Date(Date.now() - minutesAgo * 60_000).toISOString()
 }
 
+/**
+ * An ISO timestamp `minutes` before 23:00 UTC yesterday. Tests that count active days
+ * use it for events spread over minutes: with `ago`, a run just after midnight UTC would
+ * split them over two days.
+ */
+export function yesterdayAgo(minutes: number): string {
+  const yesterday11pm = new Date().setUTCHours(0, 0, 0, 0) - 60 * 60_000
+  return new Date(yesterday11pm - minutes * 60_000).toISOString()
+}
+
 /** An event to insert; `at` is an ISO instant. */
 export type CraftedEvent = {
   at: string

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { adminSql, call, test } from '../_helpers/stack.ts'
 import { createApiKey } from '../_helpers/api_keys.ts'
-import { ago } from '../_helpers/events.ts'
+import { ago, yesterdayAgo } from '../_helpers/events.ts'
 import { newOrgOwner } from '../_helpers/orgs.ts'
 
 async function keyedOrg() {
@@ -66,7 +66,7 @@ test('a batch sent twice with a key is stored and counted once', async () => {
   const events = Array.from({ length: 50 }, (_, i) => ({
     id: `twice-${i}`,
     name: i % 2 ? 'signup' : 'page_view',
-    occurred_at: ago(i),
+    occurred_at: yesterdayAgo(i),
     actor_id: `u${i % 5}`,
   }))
   const first = await call('POST', '/events', { token: key, body: { events } })
@@ -96,7 +96,7 @@ test('concurrent keyed batches sharing events store each event once', async () =
   const events = Array.from({ length: 200 }, (_, i) => ({
     id: `race-${i}`,
     name: 'page_view',
-    occurred_at: ago(i % 30),
+    occurred_at: yesterdayAgo(i % 30),
     actor_id: `u${i % 17}`,
   }))
   const replies = await Promise.all(
