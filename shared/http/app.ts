@@ -13,7 +13,7 @@ import type { AuthUser } from '../auth.ts'
 import { ConfigError, type HttpConfig, httpConfig } from '../config.ts'
 import { defaultBodyLimit } from './body-limit.ts'
 import { accessLog, createLogger, type Logger } from './log.ts'
-import { type ErrorBody, toApiError } from './errors.ts'
+import { type ErrorBody, toApiError, TooManyRequests } from './errors.ts'
 import { validationFailed } from './validation.ts'
 
 declare module 'hono' {
@@ -102,6 +102,7 @@ function errorBody(code: string, message: string, details?: unknown): ErrorBody 
 
 function handleError(err: Error, c: Context, logger: Logger) {
   const known = toApiError(err)
+  if (known instanceof TooManyRequests) c.header('Retry-After', String(known.retryAfter))
   if (known) return c.json(errorBody(known.code, known.message, known.details), known.status)
   const requestId = c.get('requestId')
   if (err instanceof ConfigError) {

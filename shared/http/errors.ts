@@ -29,6 +29,13 @@ export const forbidden = (message = 'your role does not allow this') =>
 export const notFound = (what = 'resource') => new ApiError(404, 'not_found', `${what} not found`)
 export const conflict = (message: string) => new ApiError(409, 'conflict', message)
 
+/** 429: asked too often. The app's error handler sends `retryAfter` (seconds) as Retry-After. */
+export class TooManyRequests extends ApiError {
+  constructor(code: string, message: string, readonly retryAfter: number) {
+    super(429, code, message)
+  }
+}
+
 /** True when `err` means the database cannot be reached, which the API answers with 503. */
 export function isDbUnavailable(err: unknown): boolean {
   return isConnectionLost(err) ||

@@ -30,6 +30,15 @@ export const errorResponses = {
   503: error('The database is unavailable'),
 } as const
 
+/** The 429 of a route with a rate limit (errors.ts TooManyRequests), for route definitions. */
+export function tooManyRequests(description: string) {
+  return {
+    description: `${description}; Retry-After says in how many seconds to try again`,
+    headers: { 'Retry-After': { schema: { type: 'integer' as const } } },
+    content: { 'application/json': { schema: ErrorSchema } },
+  }
+}
+
 /** JSON body of a response, for route definitions. */
 export function json<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } } }

@@ -1,7 +1,8 @@
 /**
  * Connecting GA4 through the gateway against the fake Google: the consent URL, the
  * callback (state single use, 10 minutes, bound to an admin), the property pick that
- * activates the source and queues its backfill, and where the browser may be sent.
+ * activates the source and queues its backfill, where the browser may be sent, and how
+ * many connections one user may start.
  */
 import assert from 'node:assert/strict'
 import { decryptCredentials } from '../../shared/credentials.ts'
@@ -180,6 +181,34 @@ test('a viewer or member cannot connect (403); nobody signed out can (401)', asy
   }
   const anonymous = await call('POST', '/sources/ga4/connect', { body: {} })
   assert.equal(anonymous.status, 401)
+})
+
+test('one user starts at most 10 connections in 10 minutes: then 429 with Retry-After', async () => {
+  const { owner, admin } = await team()
+  // Across providers: five of each.
+  for (let i = 0; i < 10; i++) await startConnect(owner, i % 2 ? 'ga4' : 'instagram')
+  const [oldest] = await adminSql<{ expires_in: number }[]>`
+    select extract(epoch from min(expires_at) - now())::float as expires_in
+    from private.oauth_states where user_id = ${owner.id}`
+  for (const provider of ['ga4', 'instagram']) {
+    const res = await call('POST', `/sources/${provider}/connect`, { token: owner.token, body: {} })
+    assert.equal(res.status, 429, res.text)
+    assert.equal(res.body.error.code, 'rate_limited')
+    assert.match(res.body.error.message, /10 connections were started in the last 10 minutes/)
+    const retryAfter = Number(res.headers.get('retry-after'))
+    assert.ok(Math.abs(retryAfter - oldest.expires_in) <= 2, `Retry-After ${retryAfter}`)
+  }
+  const [stored] = await adminSql`
+    select count(*)::int as flows from private.oauth_states where user_id = ${owner.id}`
+  assert.equal(stored.flows, 10, 'a refused start stores no state')
+  // Per user: another admin of the same organization still can.
+  await startConnect(admin, 'ga4')
+  // Once the oldest has expired, there is room for one more.
+  await adminSql`
+    update private.oauth_states set expires_at = now() - interval '1 second'
+    where state_hash = (select state_hash from private.oauth_states where user_id = ${owner.id}
+                        order by expires_at limit 1)`
+  await startConnect(owner, 'ga4')
 })
 
 test('redirect_to must be on an allowed origin, else 400 naming it', async () => {

@@ -7,7 +7,7 @@
 import type { JWTClaims } from '../../../../shared/auth.ts'
 import { assistantConfig } from '../../../../shared/config.ts'
 import { asUser } from '../../../../shared/db.ts'
-import { ApiError } from '../../../../shared/http/errors.ts'
+import { TooManyRequests } from '../../../../shared/http/errors.ts'
 import { orgModelSettings } from '../model/org-settings.ts'
 import { modelClient, requireModel } from '../model/provider.ts'
 import { analyticsTools } from '../tools/analytics.ts'
@@ -16,16 +16,15 @@ import { historyMessages, systemPrompt } from './prompt.ts'
 import { admitQuestion, recordUsage, storeTurn, turnContext } from './queries.ts'
 import { runTurn, TurnFailed, type TurnOptions } from './turn.ts'
 
-/** Too many questions: the status, and when to ask again. */
-export class Refused extends ApiError {
-  constructor(readonly reason: 'rate' | 'budget', readonly retryAfter: number) {
+/** Too many questions (429), and when to ask again. */
+export class Refused extends TooManyRequests {
+  constructor(readonly reason: 'rate' | 'budget', retryAfter: number) {
     super(
-      429,
       reason === 'rate' ? 'rate_limited' : 'budget_exhausted',
       reason === 'rate'
         ? 'too many questions this minute; ask again shortly'
         : "the organization's daily token budget is spent; it resets at midnight UTC",
-      { retry_after: retryAfter },
+      retryAfter,
     )
   }
 }

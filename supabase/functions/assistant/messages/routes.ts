@@ -9,11 +9,11 @@
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { streamSSE } from 'hono/streaming'
-import { json, jsonBody, userRoute } from '../../../../shared/http/openapi.ts'
+import { json, jsonBody, tooManyRequests, userRoute } from '../../../../shared/http/openapi.ts'
 import { toApiError } from '../../../../shared/http/errors.ts'
 import { validationFailed } from '../../../../shared/http/validation.ts'
 import { ConversationParams } from '../conversations/schemas.ts'
-import { answerTurn, prepareTurn, Refused } from './ask.ts'
+import { answerTurn, prepareTurn } from './ask.ts'
 import { type TurnEvent, TurnFailed } from './turn.ts'
 
 const tags = ['Conversations']
@@ -57,7 +57,7 @@ const askRoute = userRoute({
       description: 'The stored answer (JSON), or the event stream',
       content: { ...json(Answer, '').content, 'text/event-stream': { schema: z.string() } },
     },
-    429: error('Rate limit or daily token budget reached; see Retry-After'),
+    429: tooManyRequests('Rate limit or daily token budget reached'),
     502: error('The model provider failed; nothing was stored'),
     503: error('No model is configured (the message names what to set), or no database'),
     504: error('The model did not answer in time; nothing was stored'),
@@ -77,14 +77,8 @@ export const messageRoutes = new OpenAPIHono({ defaultHook: validationFailed })
     const { id } = c.req.valid('param')
     const { content } = c.req.valid('json')
     const claims = c.get('user').claims
-    let turn
-    try {
-      turn = await prepareTurn(claims, { conversationId: id, question: content })
-    } catch (err) {
-      if (!(err instanceof Refused)) throw err
-      c.header('Retry-After', String(err.retryAfter))
-      return c.json({ error: { code: err.code, message: err.message } }, 429)
-    }
+    // Its 404, 429 (Refused, with Retry-After) and 503 are answered by the app's error handler.
+    const turn = await prepareTurn(claims, { conversationId: id, question: content })
     if (!(c.req.header('accept') ?? '').includes('text/event-stream')) {
       try {
         return c.json(await answerTurn(claims, turn, () => {}), 200)

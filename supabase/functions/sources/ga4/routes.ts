@@ -7,7 +7,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { encryptCredentials } from '../../../../shared/credentials.ts'
 import { asService, asUser } from '../../../../shared/db.ts'
 import { ApiError, badRequest, conflict, notFound } from '../../../../shared/http/errors.ts'
-import { json, jsonBody, userRoute } from '../../../../shared/http/openapi.ts'
+import { json, jsonBody, tooManyRequests, userRoute } from '../../../../shared/http/openapi.ts'
 import { validationFailed } from '../../../../shared/http/validation.ts'
 import { callbackUrl } from '../../../../shared/providers/config.ts'
 import { activeOrg } from '../../../../shared/tenant.ts'
@@ -18,6 +18,7 @@ import {
   beginFlow,
   errorCode,
   finishFlow,
+  FLOWS_PER_USER,
   invalidState,
 } from '../oauth/flow.ts'
 import { providerFailure } from '../oauth/provider-error.ts'
@@ -53,7 +54,10 @@ const connectRoute = userRoute({
   tags,
   summary: "Start connecting GA4 (admin or owner): returns Google's consent URL",
   request: { body: jsonBody(ConnectBody) },
-  responses: { 200: json(ConsentUrl, 'Open this URL in the browser') },
+  responses: {
+    200: json(ConsentUrl, 'Open this URL in the browser'),
+    429: tooManyRequests(`The caller started ${FLOWS_PER_USER} connections in 10 minutes`),
+  },
 })
 
 const callbackRoute = createRoute({

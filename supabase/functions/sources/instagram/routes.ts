@@ -6,7 +6,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { encryptCredentials } from '../../../../shared/credentials.ts'
 import { asService } from '../../../../shared/db.ts'
-import { json, jsonBody, userRoute } from '../../../../shared/http/openapi.ts'
+import { json, jsonBody, tooManyRequests, userRoute } from '../../../../shared/http/openapi.ts'
 import { validationFailed } from '../../../../shared/http/validation.ts'
 import { callbackUrl } from '../../../../shared/providers/config.ts'
 import {
@@ -15,6 +15,7 @@ import {
   beginFlow,
   errorCode,
   finishFlow,
+  FLOWS_PER_USER,
   invalidState,
 } from '../oauth/flow.ts'
 import { providerFailure } from '../oauth/provider-error.ts'
@@ -31,7 +32,10 @@ const connectRoute = userRoute({
   tags,
   summary: "Start connecting Instagram (admin or owner): returns Instagram's authorization URL",
   request: { body: jsonBody(ConnectBody) },
-  responses: { 200: json(ConsentUrl, 'Open this URL in the browser') },
+  responses: {
+    200: json(ConsentUrl, 'Open this URL in the browser'),
+    429: tooManyRequests(`The caller started ${FLOWS_PER_USER} connections in 10 minutes`),
+  },
 })
 
 const callbackRoute = createRoute({

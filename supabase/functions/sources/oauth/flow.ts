@@ -6,7 +6,7 @@ import type { Context } from 'hono'
 import { sha256Hex } from '../../../../shared/crypto.ts'
 import { decryptCredentials, encryptCredentials } from '../../../../shared/credentials.ts'
 import { asService, asUser } from '../../../../shared/db.ts'
-import { badRequest, notFound } from '../../../../shared/http/errors.ts'
+import { badRequest, notFound, TooManyRequests } from '../../../../shared/http/errors.ts'
 import { oauthConfig } from '../../../../shared/providers/config.ts'
 import { activeOrg } from '../../../../shared/tenant.ts'
 import type { AuthUser } from '../../../../shared/auth.ts'
@@ -51,10 +51,14 @@ export function allowedRedirect(redirectTo: string | undefined): string {
   return url.href
 }
 
+/** How many flows one user may start in 10 minutes, across providers and organizations. */
+export const FLOWS_PER_USER = 10
+
 /**
  * Starts a flow for the caller's active organization, as an admin or owner (checked in
  * SQL as the caller): returns the `state` to send and the PKCE challenge (S256). The
  * verifier is sealed with the state's hash as associated data; it expires in 10 minutes.
+ * Past FLOWS_PER_USER in 10 minutes, throws TooManyRequests (429).
  */
 export async function beginFlow(user: AuthUser, options: {
   provider: Provider
@@ -76,7 +80,7 @@ export async function beginFlow(user: AuthUser, options: {
   const verifier = randomBase64url()
   const stateHash = await sha256Hex(state)
   const sealedVerifier = await encryptCredentials({ verifier }, { sourceId: stateHash })
-  await asService((tx) =>
+  const started = await asService((tx) =>
     insertOAuthState(tx, {
       stateHash,
       userId: user.id,
@@ -85,8 +89,17 @@ export async function beginFlow(user: AuthUser, options: {
       sealedVerifier,
       redirectTo: options.redirectTo,
       sourceId: options.sourceId ?? null,
+      maxLive: FLOWS_PER_USER,
     })
   )
+  if (!started.stored) {
+    throw new TooManyRequests(
+      'rate_limited',
+      `${FLOWS_PER_USER} connections were started in the last 10 minutes; ` +
+        `try again in ${started.retry_after} s`,
+      started.retry_after,
+    )
+  }
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))
   return { state, codeChallenge: base64url(new Uint8Array(digest)) }
 }

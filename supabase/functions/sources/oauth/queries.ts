@@ -8,7 +8,15 @@ import type { Tx } from '../../../../shared/db.ts'
 
 export type Provider = 'ga4' | 'instagram'
 
-/** Records a flow in progress; its state is stored only as a hash. */
+/** Whether a flow was recorded; if not, in how many seconds the user's oldest one expires. */
+export type StartedFlow = { stored: boolean; retry_after: number }
+
+/**
+ * Records a flow in progress, its state stored only as a hash, unless the user already has
+ * `maxLive` unexpired flows (used or not: each lives 10 minutes, so this caps the flows a
+ * user starts in 10 minutes). A cap against a runaway client, not an exact quota: two
+ * starts at the same moment may both see room.
+ */
 export async function insertOAuthState(tx: Tx, options: {
   stateHash: string
   userId: string
@@ -17,13 +25,26 @@ export async function insertOAuthState(tx: Tx, options: {
   sealedVerifier: EncryptedCredentials
   redirectTo: string
   sourceId: string | null
-}): Promise<void> {
+  maxLive: number
+}): Promise<StartedFlow> {
   const v = options.sealedVerifier
-  await tx`
-    insert into private.oauth_states
-      (state_hash, user_id, org_id, provider, key_id, iv, ciphertext, redirect_to, source_id)
-    values (${options.stateHash}, ${options.userId}, ${options.orgId}, ${options.provider},
-            ${v.key_id}, ${v.iv}, ${v.ciphertext}, ${options.redirectTo}, ${options.sourceId})`
+  const [row] = await tx<StartedFlow[]>`
+    with live as (
+      select count(*)::int as flows,
+             greatest(1, ceil(extract(epoch from min(expires_at) - now())))::int as retry_after
+      from private.oauth_states
+      where user_id = ${options.userId} and expires_at > now()
+    ), stored as (
+      insert into private.oauth_states
+        (state_hash, user_id, org_id, provider, key_id, iv, ciphertext, redirect_to, source_id)
+      select ${options.stateHash}, ${options.userId}, ${options.orgId}, ${options.provider},
+             ${v.key_id}, ${v.iv}, ${v.ciphertext}, ${options.redirectTo}, ${options.sourceId}
+      from live where live.flows < ${options.maxLive}
+      returning 1
+    )
+    select exists (select 1 from stored) as stored, coalesce(live.retry_after, 1) as retry_after
+    from live`
+  return row
 }
 
 export type ConsumedState = {

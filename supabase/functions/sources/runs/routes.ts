@@ -4,8 +4,8 @@
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { asService, asUser } from '../../../../shared/db.ts'
-import { conflict, notFound } from '../../../../shared/http/errors.ts'
-import { ErrorSchema, json, userRoute } from '../../../../shared/http/openapi.ts'
+import { conflict, notFound, TooManyRequests } from '../../../../shared/http/errors.ts'
+import { json, tooManyRequests, userRoute } from '../../../../shared/http/openapi.ts'
 import { validationFailed } from '../../../../shared/http/validation.ts'
 import { activeOrg } from '../../../../shared/tenant.ts'
 import { findSource } from '../connections/queries.ts'
@@ -54,11 +54,7 @@ const syncRoute = userRoute({
   request: { params: SourceParams },
   responses: {
     202: json(SyncRequested, 'Queued; sync picks it up within a minute'),
-    429: {
-      description: 'Asked too recently; Retry-After says when to ask again',
-      headers: { 'Retry-After': { schema: { type: 'integer' } } },
-      content: { 'application/json': { schema: ErrorSchema } },
-    },
+    429: tooManyRequests('Asked too recently'),
   },
 })
 
@@ -93,17 +89,11 @@ export const runRoutes = new OpenAPIHono({ defaultHook: validationFailed })
       return slot.ok ? { ...await enqueueManualSync(tx, { id }), retryAfter: 0 } : slot
     })
     if ('retryAfter' in outcome && outcome.retryAfter > 0) {
-      return c.json(
-        {
-          error: {
-            code: 'rate_limited',
-            message: `a sync of this source was asked for less than ${
-              MANUAL_SYNC_EVERY_SECONDS / 60
-            } minutes ago; try again in ${outcome.retryAfter} s`,
-          },
-        },
-        429,
-        { 'Retry-After': String(outcome.retryAfter) },
+      throw new TooManyRequests(
+        'rate_limited',
+        `a sync of this source was asked for less than ${MANUAL_SYNC_EVERY_SECONDS / 60} ` +
+          `minutes ago; try again in ${outcome.retryAfter} s`,
+        outcome.retryAfter,
       )
     }
     const queued = outcome as { jobId: number; queued: boolean }
