@@ -111,6 +111,15 @@ as $$
   values (org, tests.get_supabase_uid(nickname), member_role)
 $$;
 
+-- `nickname`'s role in the organization `org_slug`, or null; definer, so it reads past RLS.
+create or replace function tests.role_in(org_slug text, nickname text) returns public.org_role
+language sql stable security definer
+set search_path = ''
+as $$
+  select role from public.memberships
+  where org_id = tests.get_org_id(org_slug) and user_id = tests.get_supabase_uid(nickname)
+$$;
+
 -- The usual cast: `acme`, owned by owner with an admin, a member and a viewer, and `other`,
 -- owned by outsider, who has nothing to do with acme.
 create or replace function tests.create_acme_and_other() returns void

@@ -38,12 +38,6 @@ insert into public.metrics (org_id, metric_name, metric_date, value)
 values (tests.get_org_id('solo-org'), 'revenue', '2026-01-01', 1),
        (tests.get_org_id('two-admins'), 'revenue', '2026-01-01', 2);
 
-create function pg_temp.role_in(org_slug text, nickname text) returns public.org_role
-language sql as $$
-  select role from public.memberships
-  where org_id = tests.get_org_id(org_slug) and user_id = tests.get_supabase_uid(nickname)
-$$;
-
 create function pg_temp.delete_user(nickname text) returns void
 language plpgsql as $$
 declare
@@ -68,14 +62,14 @@ select is(tests.get_supabase_uid('solo'), null, 'and so is the user');
 -- Heirs
 -- ---------------------------------------------------------------------------
 select lives_ok($$select pg_temp.delete_user('lead')$$, 'the only owner of three organizations can be deleted');
-select is(pg_temp.role_in('two-admins', 'old_admin'), 'owner', 'the longest-standing admin becomes owner');
-select is(pg_temp.role_in('two-admins', 'new_admin'), 'admin', 'the other admin stays admin');
-select is(pg_temp.role_in('two-admins', 'bystander'), 'member', 'and a member stays member');
+select is(tests.role_in('two-admins', 'old_admin'), 'owner', 'the longest-standing admin becomes owner');
+select is(tests.role_in('two-admins', 'new_admin'), 'admin', 'the other admin stays admin');
+select is(tests.role_in('two-admins', 'bystander'), 'member', 'and a member stays member');
 select is((select count(*)::int from public.metrics where org_id = tests.get_org_id('two-admins')), 1,
   'the organization keeps its data');
-select is(pg_temp.role_in('member-heir', 'only_member'), 'owner',
+select is(tests.role_in('member-heir', 'only_member'), 'owner',
   'without an admin, a member becomes owner before an older viewer');
-select is(pg_temp.role_in('viewer-heir', 'only_viewer'), 'owner',
+select is(tests.role_in('viewer-heir', 'only_viewer'), 'owner',
   'with only a viewer left, the viewer becomes owner');
 
 -- ---------------------------------------------------------------------------

@@ -27,12 +27,6 @@ begin
 end
 $$;
 
-create function pg_temp.role_in(org_slug text, nickname text) returns public.org_role
-language sql as $$
-  select role from public.memberships
-  where org_id = tests.get_org_id(org_slug) and user_id = tests.get_supabase_uid(nickname)
-$$;
-
 -- ---------------------------------------------------------------------------
 -- Other updates of a user change nothing
 -- ---------------------------------------------------------------------------
@@ -46,7 +40,7 @@ begin
   reset role;
 end
 $$;
-select is(pg_temp.role_in('acme', 'owner'), 'owner', 'a user who is updated stays a member');
+select is(tests.role_in('acme', 'owner'), 'owner', 'a user who is updated stays a member');
 
 -- ---------------------------------------------------------------------------
 -- The only owner, with others in the organization
@@ -54,8 +48,8 @@ select is(pg_temp.role_in('acme', 'owner'), 'owner', 'a user who is updated stay
 select lives_ok($$select pg_temp.soft_delete('owner')$$, 'acme''s only owner can be soft-deleted');
 select is((select count(*)::int from auth.users where id = tests.get_supabase_uid('owner')), 1,
   'their auth row stays, as GoTrue keeps it');
-select is(pg_temp.role_in('acme', 'admin'), 'owner', 'the admin becomes owner');
-select is(pg_temp.role_in('acme', 'member'), 'member', 'the member stays member');
+select is(tests.role_in('acme', 'admin'), 'owner', 'the admin becomes owner');
+select is(tests.role_in('acme', 'member'), 'member', 'the member stays member');
 select is((select count(*)::int from public.memberships where user_id = tests.get_supabase_uid('owner')),
   0, 'the soft-deleted user is a member of nothing');
 select is((select count(*)::int from public.profiles where id = tests.get_supabase_uid('owner')), 0,
