@@ -9,8 +9,21 @@
  * `--report` on SIGTERM (scripts/test does that for the pass through PgBouncer).
  */
 
-/** What a watch has seen so far. */
-export type WireCounts = { connections: number; requests: number; pipelined: number }
+/** What a watch has seen so far; `examples` shows the first few pipelined requests. */
+export type WireCounts = {
+  connections: number
+  requests: number
+  pipelined: number
+  examples?: PipelinedExample[]
+}
+
+/**
+ * A pipelined request, to find what sent it: the client's messages since its last answered
+ * request (type letters, with the SQL of a Query or Parse), the new one last.
+ */
+export type PipelinedExample = { at: string; unanswered: number; messages: string[] }
+
+const MAX_EXAMPLES = 5
 
 /** A running watch: the port to connect to, its counts, and how to stop it. */
 export type WireWatch = { port: number; counts: WireCounts; close: () => void }
@@ -104,8 +117,19 @@ function messages(onMessage: (type: number, body: Uint8Array) => void, untyped: 
   }
 }
 
+/** A message as an example shows it: its type letter, and the SQL of a Query or Parse. */
+function describe(type: number, body: Uint8Array): string {
+  const letter = String.fromCharCode(type)
+  if (type !== 0x51 && type !== 0x50) return letter
+  const text = new TextDecoder().decode(body)
+  // Query: the SQL. Parse: a statement name, then the SQL, each NUL-terminated.
+  const sql = type === 0x51 ? text : text.slice(text.indexOf('\0') + 1)
+  return `${letter} ${sql.split('\0')[0].replace(/\s+/g, ' ').slice(0, 160)}`
+}
+
 function frontendParser(state: State, counts: WireCounts): Parser {
   let startup = true
+  let recent: string[] = []
   const parse = messages((type, body) => {
     if (startup) {
       const code = new DataView(body.buffer, body.byteOffset).getInt32(0)
@@ -118,7 +142,19 @@ function frontendParser(state: State, counts: WireCounts): Parser {
       return
     }
     const startsQuery = type === 0x51 || type === 0x50 || type === 0x42 // Q, P, B
-    if (startsQuery && state.unanswered > 0) counts.pipelined++
+    if (state.unanswered === 0) recent = []
+    recent = [...recent.slice(-11), describe(type, body)]
+    if (startsQuery && state.unanswered > 0) {
+      counts.pipelined++
+      const examples = counts.examples ??= []
+      if (examples.length < MAX_EXAMPLES) {
+        examples.push({
+          at: new Date().toISOString(),
+          unanswered: state.unanswered,
+          messages: recent,
+        })
+      }
+    }
     if (type === 0x51 || type === 0x53) { // Q and Sync each get one ReadyForQuery
       state.unanswered++
       counts.requests++

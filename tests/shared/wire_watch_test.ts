@@ -26,6 +26,9 @@ test('wire watch: concurrent queries on one connection are counted as pipelined'
   const counts = await watched((sql) => Promise.all([1, 2, 3, 4].map(() => sql`select 1`)))
   assert.equal(counts.connections, 1)
   assert.ok(counts.pipelined >= 1, `pipelined ${counts.pipelined}`)
+  const example = counts.examples?.[0]
+  assert.ok(example, 'the report shows what was pipelined')
+  assert.match(example.messages.at(-1) ?? '', /^[QP] select 1$/, JSON.stringify(example))
 })
 
 test('wire watch: BEGIN sent together with the next statement is pipelined', async () => {
@@ -50,4 +53,5 @@ test('wire watch: awaited queries and transactions are not pipelined', async () 
   assert.equal(counts.connections, 1)
   assert.ok(counts.requests >= 7, `requests ${counts.requests}`)
   assert.equal(counts.pipelined, 0)
+  assert.equal(counts.examples, undefined)
 })
