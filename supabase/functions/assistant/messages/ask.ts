@@ -18,7 +18,7 @@ import { runTurn, TurnFailed, type TurnOptions } from './turn.ts'
 
 /** Too many questions (429), and when to ask again. */
 export class Refused extends TooManyRequests {
-  constructor(readonly reason: 'rate' | 'budget', retryAfter: number) {
+  constructor(reason: 'rate' | 'budget', retryAfter: number) {
     super(
       reason === 'rate' ? 'rate_limited' : 'budget_exhausted',
       reason === 'rate'
